@@ -1,0 +1,44 @@
+"""The `posecheck` command: wires sub-commands together and turns user errors into one line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .errors import UserError
+
+app = typer.Typer(
+    name="posecheck",
+    help="A camera coach for low-back stretches: joint angles, hold timers, reps and form cues.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    """Attach each command group from its own module (one job per module)."""
+    from . import cli_analyze, cli_catalog, cli_check, cli_live, cli_models
+
+    app.add_typer(cli_models.app, name="models")
+    for module in (cli_catalog, cli_analyze, cli_live, cli_check):
+        module.register(app)
+
+
+def main() -> None:
+    _register()
+    try:
+        app(standalone_mode=False)
+    except UserError as err:
+        typer.secho(f"error: {err}", fg="red", err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as err:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(err.exit_code)
+        raise
