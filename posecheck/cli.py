@@ -29,7 +29,8 @@ def _register() -> None:
 def main() -> None:
     _register()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # typer.Exit(n) comes back as n here
+        sys.exit(code if isinstance(code, int) else 0)
     except UserError as err:
         typer.secho(f"error: {err}", fg="red", err=True)
         sys.exit(err.exit_code)

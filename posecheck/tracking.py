@@ -58,8 +58,10 @@ class PersonTracker:
 
     def _nearest(self, candidates: list[Pose], t_s: float) -> Pose | None:
         prev_c, prev_s = _centre(self._last), _scale(self._last)
-        # allow larger moves after a gap: the person kept moving while unseen
-        limit = prev_s * (self.max_jump + max(t_s - self._last.t_s, 0.0))
+        # a little more room after a short gap (the person kept moving while unseen),
+        # never more than one body size: beyond that it is someone else
+        gap = min(max(t_s - self._last.t_s, 0.0), 1.0)
+        limit = prev_s * (self.max_jump + 0.5 * gap)
         dists = [float(np.linalg.norm(_centre(p) - prev_c)) for p in candidates]
         best = int(np.argmin(dists))
         return candidates[best] if dists[best] <= limit else None

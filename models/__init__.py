@@ -1,0 +1,1 @@
+"""Model manifest and licence (no binaries); installed as the package posecheck.modeldata."""
