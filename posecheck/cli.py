@@ -19,10 +19,10 @@ app = typer.Typer(
 
 def _register() -> None:
     """Attach each command group from its own module (one job per module)."""
-    from . import cli_analyze, cli_catalog, cli_check, cli_live, cli_models
+    from . import cli_analyze, cli_catalog, cli_check, cli_live, cli_models, cli_samples
 
     app.add_typer(cli_models.app, name="models")
-    for module in (cli_catalog, cli_analyze, cli_live, cli_check):
+    for module in (cli_catalog, cli_analyze, cli_live, cli_check, cli_samples):
         module.register(app)
 
 

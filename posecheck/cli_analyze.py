@@ -30,6 +30,8 @@ def analyze_command(
     annotate: bool = typer.Option(True, "--video/--no-video", help="Write <stem>.annotated.mp4."),
     plot: bool = typer.Option(True, "--plot/--no-plot", help="Write <stem>.angles.png."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Videos analysed in parallel (processes)."),
+    people: int = typer.Option(1, "--people", min=1, max=4,
+                               help="Persons to look for: 2 when a partner is in frame (slower)."),
 ) -> None:
     """Coach recorded videos: summary JSON, per-frame CSV, annotated video and plot for each."""
     from .catalog import get_stretch, load_catalog
@@ -38,7 +40,7 @@ def analyze_command(
     if stretch != "auto":
         get_stretch(stretch, catalog=cat)  # unknown id: exit 2 before any work
     kwargs = dict(stretch=stretch, out_dir=str(out), model=model,
-                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot)
+                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people)
     quiet = as_json or not sys.stderr.isatty()
     if jobs > 1 and len(videos) > 1:
         results = _parallel(videos, kwargs, jobs)
@@ -56,7 +58,7 @@ def analyze_command(
 
 def _one(video: Path, kwargs: dict, quiet: bool = True) -> dict:
     """Analyse one video; a user error becomes a row, not an exception."""
-    from .analyze import analyze
+    from .analysis import analyze
 
     try:
         if quiet:

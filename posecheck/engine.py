@@ -47,11 +47,13 @@ def _mp_image(image_bgr: np.ndarray):
 class PoseEngine:
     """`with PoseEngine(model, mode="video") as eng: pose = eng.detect(frame, t_s)`.
 
-    num_poses > 1 lets the tracker keep the coached person when a partner or
-    bystander is in frame; the tracker never jumps between people.
+    With num_poses=1 (default, fastest) MediaPipe follows one person from frame to
+    frame and the tracker refuses a sudden jump to someone else. num_poses=2 also
+    sees a partner or bystander and keeps the coached person among them, at about
+    twice the cost (the person detector then runs on every frame).
     """
 
-    def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int = 2,
+    def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int = 1,
                  min_confidence: float = 0.5):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")

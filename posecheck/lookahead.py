@@ -8,6 +8,7 @@ outliers. Memory is bounded by the window, whatever the video's length.
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -43,7 +44,8 @@ def centred_smooth(window: np.ndarray, centre: int, weights: np.ndarray,
     lo = centre - half
     w = weights[max(0, -lo): len(weights) - max(0, lo + len(weights) - window.shape[0])]
     seg = window[max(0, lo): max(0, lo) + len(w)]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-unknown columns stay nan
         med = np.nanmedian(seg, axis=0)
         mad = 1.4826 * np.nanmedian(np.abs(seg - med), axis=0)
         outlier = np.abs(seg - med) > hampel_k * np.maximum(mad, 1e-6) + 1.0

@@ -45,33 +45,32 @@ class AnalyzeOptions:
     annotate: bool = True
     plot: bool = True
     progress: Callable[[int, int], None] | None = None
+    people: int = 1
     notes: list[str] = field(default_factory=list)
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
-            progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Analyse one video and write its outputs; return the summary."""
+            progress: Callable[[int, int], None] | None = None, people: int = 1) -> Summary:
+    """Analyse one video and write its outputs; return the summary.
+
+    people: how many persons MediaPipe looks for; 2 keeps the coached person when a
+    partner is in frame, at about twice the inference cost.
+    """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
-                          annotate, plot, progress)
+                          annotate, plot, progress, people)
     return _Run(Path(path), opts).run()
 
 
 def stretch_columns(stretch) -> list[str]:
-    """The stretch's own metrics, side placeholders resolved for every side."""
-    templates: list[str] = []
-    for judge in stretch.judges:
-        templates.append(judge.metric)
-    for cue in stretch.cues:
-        if getattr(cue, "metric", None):
-            templates.append(cue.metric)
-    if getattr(stretch, "reps_rule", None) is not None:
-        templates.append(stretch.reps_rule.metric)
+    """The stretch's own metrics (CSV columns), side placeholders resolved for each side."""
+    from .catalog import resolve
+
     names: list[str] = []
-    for tpl in templates:
-        for side, other in (("left", "right"), ("right", "left")):
-            name = tpl.replace("{side}", side).replace("{other}", other)
+    for template in stretch.metric_templates():
+        for side in ("left", "right"):
+            name = resolve(template, side)
             if name not in names and name not in metrics.STANDARD_ANGLES:
                 names.append(name)
     return names
@@ -97,6 +96,7 @@ class _Run:
         self.names = list(metrics.METRICS)
         self.recognizer = Recognizer(self.catalog) if self.auto else None
         self.coaches: dict[str, Coach] = {}
+        self.judged_bands: dict[str, tuple[float, float]] = {}  # what the coach judged, for the plot
         own = self._own_columns()
         log = FrameLog(out / f"{stem}.frames.csv", [*metrics.STANDARD_ANGLES, *own],
                        ("stretch",) if self.auto else ())
@@ -104,7 +104,7 @@ class _Run:
         line = DelayLine(round(SMOOTH_HALF_S * fps), SMOOTH_SIGMA_S * fps)
         counts = {"frames": 0, "pose": 0}
         last_t = 0.0
-        engine = PoseEngine(self.opts.model, mode="video")
+        engine = PoseEngine(self.opts.model, mode="video", num_poses=self.opts.people)
         swap = SwapCorrector()
         try:
             with engine:
@@ -152,6 +152,8 @@ class _Run:
         if stretch is not None:
             coach = self._coach_for(stretch)
             feedback = coach.update(item.t_s, values if has_pose else None)
+            for name, _value, band, _ok in feedback.judged:
+                self.judged_bands.setdefault(name, (band.lo, band.hi))
         state = feedback.state if feedback else "idle"
         cue = feedback.cue.id if feedback and feedback.cue else None
         log.add(item.index, item.t_s, has_pose, values, state, cue,
@@ -220,24 +222,8 @@ class _Run:
         return summary
 
     def _plot(self, path: Path, log: FrameLog, holds, stretch_id) -> Path:
-        stretch = self.catalog.get(stretch_id) if stretch_id else None
-        series, bands = {}, {}
-        if stretch is not None:
-            sides = {h.side for h in holds if h.side} or set(stretch.sides) or {None}
-            for judge in stretch.judges:
-                for side in sorted(sides, key=str):
-                    name = _resolve(judge.metric, side)
-                    if name in log.columns:
-                        series[name] = log.series(name)
-                        bands[name] = (judge.enter.lo, judge.enter.hi)
+        series = {n: log.series(n) for n in self.judged_bands if n in log.columns}
         if not series:
             series = {n: log.series(n) for n in metrics.STANDARD_ANGLES[:4]}
-        return plot_angles(path, log.times(), series, bands, holds,
+        return plot_angles(path, log.times(), series, self.judged_bands, holds,
                            f"{self.path.name}: {stretch_id or 'no stretch recognised'}")
-
-
-def _resolve(template: str, side: str | None) -> str:
-    if side is None:
-        return template
-    other = "right" if side == "left" else "left"
-    return template.replace("{side}", side).replace("{other}", other)
