@@ -35,6 +35,8 @@ CLIP = SAMPLES / "knee-to-chest-left.mp4"
 BATCH = ["knee-to-chest-left", "knee-to-chest-right", "supine-hamstring-left", "bridge",
          "piriformis-left", "cat-cow"]
 MODELS = ("lite", "full", "heavy")
+# the CLI in a fresh interpreter (the package has no __main__)
+POSECHECK = [sys.executable, "-c", "from posecheck.cli import main; main()"]
 
 
 @dataclass(frozen=True)

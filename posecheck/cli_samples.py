@@ -14,7 +14,7 @@ samples_app = typer.Typer(help="Sample clips with ground truth (rendered mannequ
 def render_cmd(
     names: Optional[List[str]] = typer.Argument(None, help="Timeline names or .toml paths (default: all)."),
     samples_dir: Path = typer.Option(Path("samples"), "--dir", help="Folder holding the *.toml timelines."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write clips (default: next to each timeline)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: next to each timeline)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Clips rendered in parallel (processes)."),
 ) -> None:
     """Render timelines to <name>.mp4 + <name>.truth.json (same timeline + seed -> same frames)."""

@@ -33,6 +33,19 @@ def gaussian_weights(half: int, sigma_frames: float) -> np.ndarray:
     return np.exp(-0.5 * (k / max(sigma_frames, 1e-6)) ** 2)
 
 
+def nanmedian0(a: np.ndarray) -> np.ndarray:
+    """np.nanmedian(a, axis=0) for a small 2-D array, ~20x faster: numpy's version goes
+    through masked arrays for small inputs, which dominated the per-frame smoothing cost."""
+    s = np.sort(a, axis=0)                      # nans sort last
+    n = (~np.isnan(a)).sum(axis=0)
+    cols = np.arange(a.shape[1])
+    lo, hi = np.maximum((n - 1) // 2, 0), np.maximum(n // 2, 0)
+    with np.errstate(invalid="ignore"):
+        med = 0.5 * (s[lo, cols] + s[hi, cols])
+    med[n == 0] = np.nan
+    return med
+
+
 def centred_smooth(window: np.ndarray, centre: int, weights: np.ndarray,
                    hampel_k: float = 3.0) -> np.ndarray:
     """Smoothed value at `centre` of window (n_frames, n_metrics), nan-aware.
@@ -46,8 +59,8 @@ def centred_smooth(window: np.ndarray, centre: int, weights: np.ndarray,
     seg = window[max(0, lo): max(0, lo) + len(w)]
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-unknown columns stay nan
-        med = np.nanmedian(seg, axis=0)
-        mad = 1.4826 * np.nanmedian(np.abs(seg - med), axis=0)
+        med = nanmedian0(seg)
+        mad = 1.4826 * nanmedian0(np.abs(seg - med))
         outlier = np.abs(seg - med) > hampel_k * np.maximum(mad, 1e-6) + 1.0
         ok = np.isfinite(seg) & ~outlier
         wts = np.where(ok, w[:, None], 0.0)

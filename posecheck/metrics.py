@@ -83,7 +83,14 @@ def _registry() -> dict[str, MetricInfo]:
         "neck_angle": MetricInfo("deg", "interior angle ear-shoulder-hip of the near side (mean if unclear)"),
         "nose_height": MetricInfo("torso", "nose height above mid-shoulder: + head up (cow), - head down (cat)"),
         "knee_spread": MetricInfo("deg", "angle between the two thighs (hip->knee vectors), 2D: butterfly knees out"),
+        # posture (which position the body is in), for `--stretch auto`
+        "hip_floor": MetricInfo("torso", "mid-hip height above the lowest seen landmark (~the floor): "
+                                         "lying ~0, seated/kneeling ~0.3-1, standing ~1.5+"),
+        "shoulder_floor": MetricInfo("torso", "mid-shoulder height above the lowest seen landmark"),
+        "body_width": MetricInfo("torso", "mean 2D shoulder and hip widths: side view <~0.35, front >~0.55"),
     }
+    m |= _sided("knee_floor_{side}", "torso", "{side} knee height above the lowest seen landmark "
+                "(half-kneeling: back knee ~0, front knee ~a shin length)")
     return m
 
 
@@ -173,6 +180,7 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out |= _trunk(p, out, torso)
     out |= _lying(p, out, torso, near)
     out |= _legs(p, torso)
+    out |= _posture(p, torso)
     return {name: float(out.get(name, math.nan)) for name in METRICS}
 
 
@@ -290,4 +298,20 @@ def _knee_drops(p: _Points) -> dict[str, float]:
     # both thighs: the mean of the known sides (a mid-knee from one knee would be
     # measured from the mid-hip, half a pelvis away, and read a false drop)
     out["knee_drop"] = _near_value(out, "knee_drop_{}", None)
+    return out
+
+
+def _posture(p: _Points, torso: float) -> dict[str, float]:
+    """Heights above the lowest seen landmark (the floor, when the feet or the body lie on it)
+    and the body's 2D width: enough to tell lying, seated, kneeling and standing apart."""
+    ys = p.xy[: len(INDEX), 1]
+    if not np.isfinite(ys).any():
+        return {}
+    floor = float(np.nanmax(ys))
+    out = {"hip_floor": (floor - p.y("mid_hip")) / torso,
+           "shoulder_floor": (floor - p.y("mid_shoulder")) / torso}
+    for s in SIDES:
+        out[f"knee_floor_{s}"] = (floor - p.y(f"{s}_knee")) / torso
+    widths = (p.dist("left_shoulder", "right_shoulder"), p.dist("left_hip", "right_hip"))
+    out["body_width"] = float(np.mean(widths)) / torso
     return out

@@ -1,20 +1,101 @@
-"""`--stretch auto`: which catalogue stretch a video shows, as segments over time.
+"""`--stretch auto`: which catalogue stretch (and side) a video shows, as segments over time.
 
-Every frame each stretch is judged "in position" or not; a sliding window turns
-those votes into a label with hysteresis, so one stray frame never starts a
-segment and a short release never ends one.
+Each frame every stretch gets a score in [0, 1]:
+
+    score = posture x (u + (1 - u) x judges)
+
+- posture: how well the body matches the stretch's starting position (lying, seated,
+  half-kneeling, standing, ...: the catalogue's `position` text names it), from heights
+  above the floor and the trunk's lean. It is the gate: a squat is not lying down.
+- judges: the mean, over the stretch's judged metrics, of a soft membership of the
+  enter band: 1 inside, falling to 0 at the leave band's edge plus a tolerance. It tells
+  the stretches sharing a position apart (six are done lying) and idle from stretching.
+- u = 0.5 when no other catalogue stretch shares the posture: half-kneeling already says
+  "hip-flexor lunge" even when the hips are not yet forward, which the coach then cues.
+
+The scores are averaged over a sliding window; a stretch whose average passes ENTER
+starts a segment, which lasts while its average stays above STAY (with KEEP_S of
+grace). A change of side within a segment splits it. Segments shorter than MIN_S are
+dropped from the report. The arithmetic is vectorised: ~30 us per frame for the catalogue.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .coach import judge_frame
+import numpy as np
 
-WINDOW_S = 1.5     # votes are counted over this window
-ENTER_FRAC = 0.6   # a stretch takes over when in position this often in the window
-KEEP_S = 3.0       # a segment outlives its last in-position frame by this long
+from .catalog.schema import Stretch, resolve
+
+WINDOW_S = 1.5     # scores are averaged over this window
+ENTER = 0.6        # a stretch takes over when its window average reaches this
+STAY = 0.4         # ... and keeps its segment while above this
+SWITCH_MARGIN = 0.15  # another stretch must beat the current one by this much to take over
+KEEP_S = 2.0       # a segment outlives its last good moment by this long
+MIN_S = 2.5        # shorter segments are not reported
+SIDE_SWITCH = 0.75  # share of the window's side votes that splits a segment by side
+UNSEEN = 0.25      # membership of a judged metric the camera cannot see
+UNIQUE_BONUS = 0.5  # the u above, for a stretch alone in its posture
+TOL = {"deg": 20.0, "torso": 0.3}  # soft-band tolerance beyond the leave band, per unit
+
+# Postures: soft bands on posture features (torso lengths above the floor, degrees).
+# knee_low / knee_gap: the lower knee's height and how much higher the other one is.
+POSTURES: dict[str, dict[str, tuple[float, float]]] = {
+    "lying": {"shoulder_floor": (-9, 0.5), "trunk_lean": (50, 130)},
+    "seated": {"hip_floor": (-9, 0.8), "shoulder_floor": (0.8, 2.2), "trunk_lean": (0, 60)},
+    "half-kneeling": {"trunk_lean": (0, 45), "hip_floor": (0.4, 1.4), "shoulder_floor": (1.1, 2.6),
+                      "knee_low": (-9, 0.5), "knee_gap": (0.35, 9)},
+    "hands-and-knees": {"trunk_lean": (50, 130), "hip_floor": (0.6, 1.8), "shoulder_floor": (0.7, 1.9)},
+    "forearms-and-toes": {"trunk_lean": (50, 130), "hip_floor": (0.15, 1.2), "shoulder_floor": (0.3, 1.1)},
+    "kneeling-folded": {"trunk_lean": (55, 180), "hip_floor": (0.25, 1.2), "shoulder_floor": (-9, 0.9)},
+    "standing": {"hip_floor": (1.3, 9)},
+}
+# `position` text -> posture, first match wins ("half-kneeling" before "kneeling")
+POSTURE_WORDS = (("half-kneeling", "half-kneeling"), ("hands and knees", "hands-and-knees"),
+                 ("forearms", "forearms-and-toes"), ("folded", "kneeling-folded"),
+                 ("lying", "lying"), ("seated", "seated"), ("sitting", "seated"),
+                 ("standing", "standing"))
+POSTURE_TOL = {"deg": 15.0, "torso": 0.25}
+_FEATURES = ("shoulder_floor", "hip_floor", "trunk_lean", "knee_low", "knee_gap")
+
+
+def posture_of(stretch: Stretch) -> str | None:
+    """The stretch's posture from its catalogue `position` text (None: not gated)."""
+    text = stretch.position.lower()
+    return next((p for word, p in POSTURE_WORDS if word in text), None)
+
+
+def soft(value: np.ndarray, lo: np.ndarray, hi: np.ndarray, tol: np.ndarray) -> np.ndarray:
+    """1 inside [lo, hi], falling linearly to 0 at `tol` outside; nan stays nan."""
+    d = np.maximum(np.maximum(lo - value, value - hi), 0.0)
+    return np.clip(1.0 - d / tol, 0.0, 1.0)
+
+
+@dataclass
+class _Rows:
+    """Flat tables over every (stretch, side) option's judged metrics."""
+
+    names: list[str] = field(default_factory=list)    # value vector layout
+    metric: list[int] = field(default_factory=list)   # per row: index into names
+    lo: list[float] = field(default_factory=list)
+    hi: list[float] = field(default_factory=list)
+    tol: list[float] = field(default_factory=list)
+    judge: list[int] = field(default_factory=list)    # per row: global judge index
+    option: list[int] = field(default_factory=list)   # per judge: (stretch, side) option index
+
+    def index(self, name: str) -> int:
+        if name not in self.names:
+            self.names.append(name)
+        return self.names.index(name)
+
+
+def _unit(name: str) -> str:
+    from .metrics import METRICS
+
+    info = METRICS.get(name)
+    return info.unit if info else "deg"
 
 
 @dataclass
@@ -23,84 +104,188 @@ class Segment:
     side: str | None
     start_s: float
     end_s: float
-    votes: int = 0
+    score_sum: float = 0.0
     frames: int = 0
 
     def as_dict(self) -> dict:
-        conf = self.votes / self.frames if self.frames else 0.0
+        conf = self.score_sum / self.frames if self.frames else 0.0
         return {"stretch": self.stretch, "side": self.side, "start_s": round(self.start_s, 3),
                 "end_s": round(self.end_s, 3), "confidence": round(conf, 3)}
 
 
 class Recognizer:
     def __init__(self, catalog):
-        self.stretches = list(catalog.values())
-        self.window: deque[tuple[float, dict]] = deque()
+        self.stretches: list[Stretch] = list(catalog.values())
+        self.ids = [s.id for s in self.stretches]
+        self._compile()
+        self.window: deque[tuple[float, np.ndarray, list]] = deque()
+        self._sum = np.zeros(len(self.stretches))
         self._segments: list[Segment] = []
-        self._current: Segment | None = None
-        self._last_in: float = -1e9
+        self._current: int | None = None
+        self._last_good = -math.inf
+        self._pending = (0.0, 0)   # score sum and frames since the last good moment
 
-    def update(self, t_s: float, values: dict | None) -> str | None:
-        """The stretch id for this frame, or None outside any segment."""
-        votes = self._votes(values)
-        self.window.append((t_s, votes))
-        while self.window and self.window[0][0] < t_s - WINDOW_S:
-            self.window.popleft()
-        best, frac = self._best()
-        cur = self._current
-        if cur is not None and votes.get(cur.stretch):
-            self._last_in = t_s
-        if best is not None and frac >= ENTER_FRAC and (cur is None or (
-                best != cur.stretch and self._frac(cur.stretch) < 1 - ENTER_FRAC)):
-            self._start(best, t_s, votes)
-        elif cur is not None and t_s - self._last_in > KEEP_S:
-            self._current = None
-        if self._current is None:
-            return None
-        seg = self._current
-        seg.end_s = t_s
-        seg.frames += 1
-        seg.votes += int(bool(votes.get(seg.stretch)))
-        return seg.stretch
+    # -- set-up ------------------------------------------------------------------
+    def _compile(self) -> None:
+        rows = _Rows()
+        self.options: list[tuple[int, str | None]] = []   # (stretch index, side)
+        for si, s in enumerate(self.stretches):
+            for side in (s.sides or (None,)):
+                self.options.append((si, side))
+                for judge in s.judges:
+                    jid = len(rows.option)
+                    rows.option.append(len(self.options) - 1)
+                    enter, leave, _ = judge.bands(side)
+                    for m in judge.metrics:
+                        name = resolve(m, side)
+                        margin = max(enter.lo - leave.lo, leave.hi - enter.hi, 0.0)
+                        rows.metric.append(rows.index(name))
+                        rows.lo.append(enter.lo)
+                        rows.hi.append(enter.hi)
+                        rows.tol.append(margin + TOL.get(_unit(name), TOL["deg"]))
+                        rows.judge.append(jid)
+        self.names = rows.names
+        self.r_metric = np.array(rows.metric)
+        self.r_lo, self.r_hi, self.r_tol = (np.array(x, float) for x in (rows.lo, rows.hi, rows.tol))
+        self.r_judge = np.array(rows.judge)
+        self.j_option = np.array(rows.option)
+        self.n_judges = np.bincount(self.j_option, minlength=len(self.options)).astype(float)
+        self.s_options = [[oi for oi, (sj, _) in enumerate(self.options) if sj == si]
+                          for si in range(len(self.stretches))]
+        # postures
+        self.posture_names = list(POSTURES)
+        postures = [posture_of(s) for s in self.stretches]
+        self.s_posture = np.array([self.posture_names.index(p) if p in POSTURES else -1
+                                   for p in postures])
+        count = {p: postures.count(p) for p in set(postures)}
+        self.s_unique = np.array([UNIQUE_BONUS if p is not None and count[p] == 1 else 0.0
+                                  for p in postures])
+        p_rows = [(pi, _FEATURES.index(f), lo, hi) for pi, bands in enumerate(POSTURES.values())
+                  for f, (lo, hi) in bands.items()]
+        self.p_posture = np.array([r[0] for r in p_rows])
+        self.p_feature = np.array([r[1] for r in p_rows])
+        self.p_lo = np.array([r[2] for r in p_rows], float)
+        self.p_hi = np.array([r[3] for r in p_rows], float)
+        self.p_tol = np.array([POSTURE_TOL["deg" if _FEATURES[r[1]] == "trunk_lean" else "torso"]
+                               for r in p_rows])
 
-    def _votes(self, values: dict | None) -> dict[str, str | bool]:
-        if values is None:
-            return {}
-        out = {}
-        for stretch in self.stretches:
-            judgement = judge_frame(stretch, values)
-            if judgement.in_position:
-                out[stretch.id] = judgement.side or True
+    # -- per frame scores --------------------------------------------------------
+    def postures(self, values: dict) -> np.ndarray:
+        """Membership of each posture of POSTURES, in [0, 1]; an unseen feature counts 0.5."""
+        get = values.get
+        kl, kr = get("knee_floor_left", math.nan), get("knee_floor_right", math.nan)
+        low = min(kl, kr) if not (math.isnan(kl) or math.isnan(kr)) else math.nan
+        feats = np.array([get("shoulder_floor", math.nan), get("hip_floor", math.nan),
+                          get("trunk_lean", math.nan), low, abs(kl - kr)])
+        m = soft(feats[self.p_feature], self.p_lo, self.p_hi, self.p_tol)
+        m = np.where(np.isnan(m), 0.5, m)
+        out = np.ones(len(POSTURES))
+        np.minimum.at(out, self.p_posture, m)
         return out
 
-    def _frac(self, sid: str) -> float:
-        return sum(1 for _, v in self.window if v.get(sid)) / max(len(self.window), 1)
+    def scores(self, values: dict | None) -> tuple[np.ndarray, list[str | None]]:
+        """Each stretch's score for one frame, and its best side."""
+        n = len(self.stretches)
+        if values is None:
+            return np.zeros(n), [None] * n
+        v = np.array([values.get(name, math.nan) for name in self.names])
+        m = soft(v[self.r_metric], self.r_lo, self.r_hi, self.r_tol)
+        judge = np.full(len(self.j_option), np.nan)
+        np.fmax.at(judge, self.r_judge, -np.inf)          # so that fmax ignores unseen rows
+        np.fmax.at(judge, self.r_judge, m)
+        judge = np.where(np.isfinite(judge), judge, UNSEEN)
+        opt = np.bincount(self.j_option, judge, len(self.options)) / np.maximum(self.n_judges, 1)
+        best, sides = np.zeros(n), [None] * n
+        for si, opts in enumerate(self.s_options):
+            if len(opts) == 1:
+                best[si] = opt[opts[0]]
+                continue
+            a, b = opt[opts[0]], opt[opts[1]]
+            pick = 0 if a > b else 1
+            if abs(a - b) <= 0.02:  # both sides alike: the catalogue's side rule decides
+                pick = 1 if self._ruled(si, values) == self.options[opts[1]][1] else 0
+            best[si], sides[si] = max(a, b), self.options[opts[pick]][1]
+        post = self.postures(values)
+        gate = np.where(self.s_posture >= 0, post[self.s_posture], 1.0)
+        return gate * (self.s_unique + (1 - self.s_unique) * best), sides
 
-    def _best(self) -> tuple[str | None, float]:
-        scores = {}
-        for _, votes in self.window:
-            for sid in votes:
-                scores[sid] = scores.get(sid, 0) + 1
-        if not scores:
-            return None, 0.0
-        # ties go to the stretch that judges more things (the more specific one)
-        judges = {s.id: len(s.judges) for s in self.stretches}
-        sid = max(scores, key=lambda k: (scores[k], judges.get(k, 0)))
-        return sid, scores[sid] / len(self.window)
+    def _ruled(self, si: int, values: dict) -> str | None:
+        rule = self.stretches[si].side_rule
+        return rule.choose(values) if rule else None
 
-    def _start(self, sid: str, t_s: float, votes: dict) -> None:
-        side = votes.get(sid)
-        start = next((t for t, v in self.window if v.get(sid)), t_s)
-        self._current = Segment(sid, side if isinstance(side, str) else None, start, t_s)
-        self._segments.append(self._current)
-        self._last_in = t_s
+    # -- the stream --------------------------------------------------------------
+    def update(self, t_s: float, values: dict | None) -> str | None:
+        """The stretch id for this frame, or None outside any segment."""
+        score, sides = self.scores(values)
+        self.window.append((t_s, score, sides))
+        self._sum += score
+        while self.window and self.window[0][0] < t_s - WINDOW_S:
+            self._sum -= self.window.popleft()[1]
+        avg = self._sum / len(self.window)
+        cur = self._current
+        if cur is not None:
+            self._track(cur, t_s, score, avg)
+            cur = self._current
+        best = int(np.argmax(avg))
+        if avg[best] >= ENTER and (cur is None or (
+                best != cur and avg[best] > avg[cur] + SWITCH_MARGIN)):
+            self._close()
+            self._start(best)
+        elif cur is not None and self._side_changed(cur):
+            self._close()
+            self._start(cur)
+        return self.ids[self._current] if self._current is not None else None
 
+    def _track(self, cur: int, t_s: float, score: np.ndarray, avg: np.ndarray) -> None:
+        """Extend the current segment to this frame while its stretch stays likely."""
+        s_sum, frames = self._pending
+        self._pending = (s_sum + float(score[cur]), frames + 1)
+        if avg[cur] >= STAY:
+            seg = self._segments[-1]
+            seg.end_s = t_s
+            seg.score_sum += self._pending[0]
+            seg.frames += self._pending[1]
+            self._pending = (0.0, 0)
+            self._last_good = t_s
+        elif t_s - self._last_good > KEEP_S:
+            self._close()
+
+    def _window_side(self, si: int) -> tuple[str | None, float]:
+        """The side most of the window's score votes for, and its share."""
+        votes: dict[str | None, float] = {}
+        for _, score, sides in self.window:
+            votes[sides[si]] = votes.get(sides[si], 0.0) + float(score[si])
+        total = sum(votes.values())
+        side = max(votes, key=votes.get) if votes else None
+        return side, (votes[side] / total if total > 0 else 0.0)
+
+    def _side_changed(self, cur: int) -> bool:
+        if not self.stretches[cur].sided:
+            return False
+        side, share = self._window_side(cur)
+        return side is not None and side != self._segments[-1].side and share >= SIDE_SWITCH
+
+    def _start(self, si: int) -> None:
+        side, _ = self._window_side(si)
+        run = [(t, s[si]) for t, s, sd in self.window if sd[si] == side or side is None]
+        good = [t for t, s in run if s >= STAY]
+        start = good[0] if good else self.window[-1][0]
+        in_seg = [s for t, s in run if t >= start]
+        seg = Segment(self.ids[si], side, start, self.window[-1][0], float(sum(in_seg)), len(in_seg))
+        self._segments.append(seg)
+        self._current, self._last_good, self._pending = si, seg.end_s, (0.0, 0)
+
+    def _close(self) -> None:
+        self._current, self._pending = None, (0.0, 0)
+
+    # -- results -------------------------------------------------------------------
     def segments(self) -> list[dict]:
-        return [s.as_dict() for s in self._segments]
+        """The segments lasting at least MIN_S, in time order."""
+        return [s.as_dict() for s in self._segments if s.end_s - s.start_s >= MIN_S]
 
     def main_stretch(self) -> str | None:
         """The stretch shown longest, for the summary's `stretch` field."""
         totals: dict[str, float] = {}
-        for s in self._segments:
-            totals[s.stretch] = totals.get(s.stretch, 0.0) + s.end_s - s.start_s
+        for s in self.segments():
+            totals[s["stretch"]] = totals.get(s["stretch"], 0.0) + s["end_s"] - s["start_s"]
         return max(totals, key=totals.get) if totals else None

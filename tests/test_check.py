@@ -196,7 +196,7 @@ def _rendered() -> list[str]:
 
 @pytest.mark.skipif(not _rendered(), reason="samples/ has no rendered clips")
 def test_check_end_to_end_on_one_sample(model):
-    name = "bridge" if "bridge" in _rendered() else _rendered()[0]
+    name = "knee-to-chest-right" if "knee-to-chest-right" in _rendered() else _rendered()[0]
     env = dict(os.environ, COLUMNS="200", POSECHECK_MODEL=str(model.path))
     proc = subprocess.run([sys.executable, "-c", "from posecheck.cli import main; main()",
                            "check", str(SAMPLES), "--only", name],

@@ -247,7 +247,7 @@ def test_near_side_hip_and_knee_match_truth(engine, name):
         near = "left" if np.linalg.norm(sk.landmarks[INDEX["left_hip"]] - cam.position) < \
             np.linalg.norm(sk.landmarks[INDEX["right_hip"]] - cam.position) else "right"
         est, truth = standard_angles(pose.xy), standard_angles(truth_xy)
-        errs += [abs(est[f"hip_{near}"] - truth[f"hip_{near}"]), abs(est[f"knee_{near}"] - truth[f"knee_{near}"])]
+        errs += [abs(est[f"{j}_{near}"] - truth[f"{j}_{near}"]) for j in ("hip", "knee")]
     assert np.mean(errs) <= 15.0, f"{name}: near-side errors {np.round(errs, 1)}"
 
 

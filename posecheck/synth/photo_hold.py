@@ -60,7 +60,8 @@ def photo_hold_clip(photo: str | Path, seconds: float, fps: float = 10.0, seed: 
     hold = _read(photo, None)
     if hold.shape[1] > max_width:
         k = max_width / hold.shape[1]
-        hold = cv2.resize(hold, (max_width, int(round(hold.shape[0] * k)) // 2 * 2), interpolation=cv2.INTER_AREA)
+        size = (max_width, int(round(hold.shape[0] * k)) // 2 * 2)
+        hold = cv2.resize(hold, size, interpolation=cv2.INTER_AREA)
     size = (hold.shape[1], hold.shape[0])
     rest = _read(rest_photo, size) if rest_photo is not None else None
     lead = rest_s if rest is not None else 0.0

@@ -87,7 +87,8 @@ def _root_rot(a: dict) -> np.ndarray:
 def _spine(a: dict, part: float) -> np.ndarray:
     """Half of the trunk's flexion/side bend/twist at each of the two spine joints."""
     g = a.get
-    return rz(-part * g("trunk_flex", 0.0)) @ rx(part * g("trunk_side", 0.0)) @ ry(part * g("trunk_twist", 0.0))
+    return (rz(-part * g("trunk_flex", 0.0)) @ rx(part * g("trunk_side", 0.0))
+            @ ry(part * g("trunk_twist", 0.0)))
 
 
 def pose_skeleton(angles: dict, build: Build = Build(), root=(0.0, 1.0, 0.0)) -> Skeleton:

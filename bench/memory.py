@@ -1,0 +1,62 @@
+"""(6) Peak memory of `analyze` against video length: a sample clip looped to 1 and 10
+minutes (written into /tmp at run time), each analysed in a fresh process that reports its
+own peak RSS (resource.ru_maxrss). Flat means the 10-minute peak is within 10% of the
+1-minute one.
+
+    python bench/memory.py [--minutes 1 10] [--model full]
+    python bench/memory.py --child VIDEO STRETCH MODEL OUT     (one measurement, JSON on stdout)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+
+try:
+    from bench import common
+except ImportError:  # run as a script from bench/
+    import common
+
+
+def child(video: str, stretch: str, model: str, out: str) -> None:
+    common.quiet_mediapipe()
+    from posecheck.analysis import analyze
+
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    summary = analyze(video, stretch, out_dir=out, model=model, annotate=True, plot=True, people=1)
+    wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(json.dumps({"peak_mib": peak / 1024, "before_mib": base / 1024, "frames": summary["frames"],
+                      "duration_s": summary["duration_s"], "wall_s": wall}))
+
+
+def peak_rss(clip: common.Clip, minutes: float, model: str) -> dict:
+    video = common.looped_video(clip.path, minutes)
+    out = common.TMP / "memory" / f"{minutes:g}min"
+    return common.run_json([sys.executable, __file__, "--child", str(video), clip.stretch, model, str(out)],
+                           timeout=3600)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--minutes", type=float, nargs="+", default=[1.0, 10.0])
+    ap.add_argument("--model", default="full")
+    ap.add_argument("--child", nargs=4, metavar=("VIDEO", "STRETCH", "MODEL", "OUT"))
+    args = ap.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    clip = common.sample_clip()
+    rows = []
+    for m in args.minutes:
+        r = peak_rss(clip, m, args.model)
+        rows.append([f"{m:g} min", r["frames"], r["peak_mib"], r["wall_s"]])
+    print(common.table(["video", "frames", "peak RSS MiB", "wall s"], rows))
+
+
+if __name__ == "__main__":
+    main()
