@@ -27,7 +27,7 @@ def batch_once(videos: list, jobs: int, model: str) -> dict:
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=common.REPO)
     wall, cpu = time.perf_counter() - t0, common.children_cpu_s() - c0
     if proc.returncode != 0:
-        raise RuntimeError(f"analyze --jobs {jobs} failed: {proc.stderr.strip()[-300:]}")
+        raise RuntimeError(f"analyze --jobs {jobs} failed: {common.last_error(proc.stderr)}")
     return {"wall_s": wall, "cpu_s": cpu, "videos": len(videos), "cores_used": cpu / wall}
 
 
@@ -63,7 +63,7 @@ def main() -> None:
     ap.add_argument("--model", default="full")
     args = ap.parse_args()
     common.quiet_mediapipe()
-    videos = [common.SAMPLES / f"{n}.mp4" for n in common.BATCH]
+    videos = [common.snapshot(n) for n in common.BATCH]
     runs = {1: [], 2: []}
     for _ in range(args.reps):
         for jobs in (1, 2):

@@ -30,8 +30,8 @@ LARGE_CLIP = REAL / "commons_forward_lunge_training.webm"
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
 TMP = Path(os.environ.get("POSECHECK_BENCH_TMP", "/tmp/posecheck-bench"))
 
-# the sample used for the single-clip benchmarks, and the batch
-CLIP = SAMPLES / "knee-to-chest-left.mp4"
+# the sample used for the single-clip benchmarks, and the batch (copied to TMP at first use)
+CLIP = "knee-to-chest-left"
 BATCH = ["knee-to-chest-left", "knee-to-chest-right", "supine-hamstring-left", "bridge",
          "piriformis-left", "cat-cow"]
 MODELS = ("lite", "full", "heavy")
@@ -48,8 +48,36 @@ class Clip:
     label: str
 
 
+def _readable(path: Path) -> bool:
+    cap = cv2.VideoCapture(str(path))
+    ok = cap.isOpened() and cap.read()[0]
+    cap.release()
+    return bool(ok)
+
+
+def snapshot(name: str) -> Path:
+    """A stable copy of samples/<name>.mp4 (+ truth) in TMP: the samples may be re-rendered
+    while a run goes on. Taken from the working tree when readable, else from git HEAD."""
+    dst = TMP / "samples" / f"{name}.mp4"
+    if dst.is_file() and dst.with_suffix(".truth.json").is_file():
+        return dst
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    src = SAMPLES / f"{name}.mp4"
+    for suffix in (".mp4", ".truth.json"):
+        out = dst.with_suffix(suffix)
+        if suffix == ".mp4" and _readable(src):
+            out.write_bytes(src.read_bytes())
+        elif suffix == ".truth.json" and src.with_suffix(suffix).is_file() and _readable(src):
+            out.write_bytes(src.with_suffix(suffix).read_bytes())
+        else:
+            blob = subprocess.run(["git", "show", f"HEAD:samples/{name}{suffix}"], cwd=REPO,
+                                  capture_output=True, check=True).stdout
+            out.write_bytes(blob)
+    return dst
+
+
 def sample_clip(name: str | Path = CLIP) -> Clip:
-    path = Path(name) if Path(name).suffix else SAMPLES / f"{name}.mp4"
+    path = snapshot(Path(name).stem)
     truth = json.loads(path.with_suffix(".truth.json").read_text())
     return Clip(path, truth["expect"]["stretch"], f"{path.name} (480x360)")
 
@@ -158,8 +186,15 @@ def run_json(cmd: list[str], timeout: float | None = None) -> dict:
     """Run a child that prints one JSON object as its last stdout line."""
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
+        raise RuntimeError(f"{' '.join(cmd[:4])}... failed ({proc.returncode}): {last_error(proc.stderr)}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def last_error(stderr: str) -> str:
+    """The last meaningful stderr line (MediaPipe's glog lines are skipped)."""
+    lines = [ln for ln in stderr.strip().splitlines()
+             if ln.strip() and not ln[:5] in ("W0000", "I0000", "E0000") and not ln.startswith(("INFO:", "WARNING:"))]
+    return (lines or ["no message"])[-1][:300]
 
 
 def quiet_mediapipe() -> None:

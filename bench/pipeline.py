@@ -11,7 +11,9 @@ from the call to the last byte written, model loading included (a user waits for
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -25,16 +27,70 @@ except ImportError:  # run as a script from bench/
     from limit import landmarker, model_path
 
 
+def thread_cpu() -> dict[int, float]:
+    """CPU seconds of each live thread of this process (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        out[int(tid)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+class ThreadSampler:
+    """Per-thread CPU over analyze's frame loop, sampled from the progress hook: the main
+    thread (which waits for MediaPipe) plus MediaPipe's own threads form the critical path;
+    the reader and writer threads run beside it."""
+
+    EVERY = 10
+
+    def __init__(self):
+        self.first: dict[int, tuple[int, float]] = {}
+        self.last: dict[int, tuple[int, float]] = {}
+        self.names: dict[int, str] = {}
+
+    def sample(self, frame: int) -> None:
+        for t in threading.enumerate():
+            if t.native_id is not None:
+                self.names[t.native_id] = t.name
+        for tid, cpu in thread_cpu().items():
+            self.first.setdefault(tid, (frame, cpu))
+            self.last[tid] = (frame, cpu)
+
+    def ms_per_frame(self) -> dict[str, float]:
+        """CPU ms per frame of: main, reader, writer, coach (a post-inference stage thread,
+        when analyze has one), mediapipe (every other thread)."""
+        out = {"main": 0.0, "reader": 0.0, "writer": 0.0, "coach": 0.0, "mediapipe": 0.0}
+        main = threading.main_thread().native_id
+        for tid, (f1, c1) in self.last.items():
+            f0, c0 = self.first[tid]
+            if f1 <= f0:
+                continue
+            name = self.names.get(tid, "")
+            key = ("main" if tid == main else "reader" if name == "video-reader"
+                   else "writer" if name == "video-writer" else "coach" if name == "coach" else "mediapipe")
+            out[key] += (c1 - c0) * 1000 / (f1 - f0)
+        return out
+
+
 def analyze_once(clip: common.Clip, model: str, out_dir: Path, annotate: bool = True,
                  plot: bool = True) -> dict:
     """One `analyze` call; also the time of its first and last frame (from the progress hook),
-    which splits the wall time into setup, frame loop and finishing."""
+    which splits the wall time into setup, frame loop and finishing, and the CPU per frame
+    of each thread during the loop."""
     from posecheck.analysis import analyze
 
     marks: list[float] = []
+    threads = ThreadSampler()
 
     def progress(done: int, total: int) -> None:
         marks.append(time.perf_counter())
+        if done == 1 or done % ThreadSampler.EVERY == 0 or done == total:
+            threads.sample(done)
 
     shutil.rmtree(out_dir, ignore_errors=True)
     start = time.perf_counter()
@@ -47,7 +103,7 @@ def analyze_once(clip: common.Clip, model: str, out_dir: Path, annotate: bool = 
     return {"fps": n / t.wall_s, "cpu_ms": t.cpu_s * 1000 / n, "frames": n,
             "setup_s": marks[0] - start if marks else float("nan"),
             "loop_fps": 1.0 / loop, "finish_s": end - marks[-1] if marks else float("nan"),
-            "holds": len(summary["holds"])}
+            "holds": len(summary["holds"]), **{f"cpu_{k}": v for k, v in threads.ms_per_frame().items()}}
 
 
 def naive_once(clip: common.Clip, model: str, out_path: Path) -> dict:

@@ -11,6 +11,8 @@ that a change in the machine's load hits all of them alike; medians are reported
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import batch, common, limit, live_latency, memory, own_cost, pipeline  # noqa: E402
 
-SECTIONS = ("limit", "large", "own", "live", "memory", "batch")
+SECTIONS = ("limit", "large", "own", "live", "memory", "batch", "ab")
 
 
 class Plan:
@@ -26,7 +28,7 @@ class Plan:
         self.quick = quick
         self.reps = 2 if quick else 3
         self.large_frames = 120 if quick else 300
-        self.own_reps = 2 if quick else 5
+        self.own_reps = 2 if quick else 3
         self.live_seconds = 8.0 if quick else 20.0
         self.minutes = (0.5, 2.0) if quick else (1.0, 10.0)
         self.batch = common.BATCH[:4] if quick else common.BATCH
@@ -67,6 +69,10 @@ def section_limit(clip: common.Clip, res: dict, title: str) -> tuple[str, dict]:
                  f"{ratio_a:.2f} of (1) full",
                  f"setup {a['setup_s']:.2f} s, frame loop {a['loop_fps']:.1f} fps "
                  f"({a['loop_fps'] / full['fps']:.2f} of (1)), finish+plot {a['finish_s']:.2f} s"])
+    rows.append(["(2) analyze, CPU by thread in the frame loop", None, None,
+                 a["cpu_main"] + a["cpu_mediapipe"] + a["cpu_reader"] + a["cpu_writer"], None,
+                 f"critical path: main {a['cpu_main']:.1f} + MediaPipe {a['cpu_mediapipe']:.1f} ms; "
+                 f"beside it: writer (overlay+encode) {a['cpu_writer']:.1f}, reader (decode) {a['cpu_reader']:.1f} ms"])
     rows.append(["(3) naive loop (full)", 1000 / n["fps"], n["fps"], n["cpu_ms"],
                  f"(2)/(3) = {a['fps'] / n['fps']:.2f}", f"{n['fps'] / full['fps']:.2f} of (1) full"])
     md = f"### {title}: {clip.label}\n\n" + common.table(
@@ -88,22 +94,27 @@ def section_own(clip: common.Clip, plan: Plan) -> tuple[str, float]:
     return md, total[1]
 
 
-def section_live(clips: list[common.Clip], plan: Plan, model_ms: float) -> tuple[str, list]:
-    rows, lats = [], []
+def section_live(clips: list[common.Clip], plan: Plan) -> tuple[str, list]:
+    """CLI sessions (summary's live block), then an in-process probe of the same source that
+    also times engine.detect: the target compares latency with the model time of that session."""
+    rows, checks = [], []
     for clip in clips:
         r = live_latency.live_once(clip, "full", plan.live_seconds)
-        if "error" in r:
-            rows.append([clip.label, None, None, None, None, None, r["error"]])
-            continue
-        lats.append(r["lat_median"])
-        rows.append([clip.label, r["source_fps"], r["fps"], f"{r['dropped']}/{r['frames_read']}", r["lat_median"],
-                     r["lat_p95"], ""])
+        p = live_latency.probe_once(clip, "full", plan.live_seconds)
+        err = "; ".join(x["error"] for x in (r, p) if "error" in x)
+        if "error" not in p:
+            checks.append((clip.label, p["lat_median"], p["detect_ms"]))
+        rows.append([clip.label, r.get("source_fps"), r.get("fps"),
+                     f"{r['dropped']}/{r['frames_read']}" if "dropped" in r else None, r.get("lat_median"),
+                     r.get("lat_p95"), p.get("lat_median"), p.get("detect_ms"), p.get("rest_ms"), p.get("wait_ms"), err])
     md = (f"### (5) Live, real-time file source, full model, {plan.live_seconds:g} s max per source\n\n"
           + common.table(["source", "source fps", "achieved fps", "dropped/read", "latency median ms",
-                          "latency p95 ms", "error"], rows)
-          + f"\n\nTarget: latency <= model time + 10 ms = {model_ms:.0f} + 10 ms (model time from (1), "
-            "480x360 frames).")
-    return md, lats
+                          "latency p95 ms", "probe: latency median", "probe: detect (model) ms",
+                          "probe: rest of frame ms", "probe: wait for pickup ms", "error"], rows)
+          + "\n\nFirst six columns: `posecheck live --no-window --summary` (the summary's `live` block). "
+            "Probe: a second session of the same source in-process with `engine.detect` timed, so latency "
+            "is set against the model time of the same session (target: latency <= model + 10 ms).")
+    return md, checks
 
 
 def section_memory(clip: common.Clip, plan: Plan) -> tuple[str, float]:
@@ -121,7 +132,7 @@ def section_memory(clip: common.Clip, plan: Plan) -> tuple[str, float]:
 
 
 def section_batch(plan: Plan) -> tuple[str, float]:
-    videos = [common.SAMPLES / f"{n}.mp4" for n in plan.batch]
+    videos = [common.snapshot(n) for n in plan.batch]
     runs: dict[str, list] = {"1": [], "2": [], "pinned": []}
     for rep in range(plan.batch_reps):
         common.echo(f"  batch rep {rep + 1}/{plan.batch_reps}")
@@ -143,75 +154,114 @@ def section_batch(plan: Plan) -> tuple[str, float]:
     return md, w1 / w2
 
 
+def section_ab(variant: Path, plan: Plan) -> str:
+    """The proposed fix against this tree, interleaved in fresh processes (bench/ab_analyze.py)."""
+    proc = subprocess.run([sys.executable, str(Path(__file__).with_name("ab_analyze.py")), str(variant),
+                           "--reps", str(plan.reps), "--runs", "1"], capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(common.last_error(proc.stderr))
+    return (f"### Proposed fix, A/B ({variant}: see /work/bench-fixes.patch), sample clip, full model\n\n"
+            + proc.stdout.strip())
+
+
+class Report:
+    """Collects sections; a section that fails is reported, not fatal. Each finished section is
+    also written to TMP/partial.md at once, so a long run that dies keeps what it measured."""
+
+    def __init__(self, header: list[str]):
+        self.parts = list(header)
+        self.partial = common.TMP / "partial.md"
+        self.partial.parent.mkdir(parents=True, exist_ok=True)
+        self.partial.write_text("\n\n".join(self.parts))
+
+    def run(self, name: str, fn):
+        common.echo(name)
+        try:
+            out = fn()
+        except Exception as err:  # noqa: BLE001 - a benchmark section failing is a result
+            self.add(f"### {name}\n\nfailed: {type(err).__name__}: {err}")
+            return None
+        return out
+
+    def add(self, md: str) -> None:
+        self.parts.append(md)
+        self.partial.write_text("\n\n".join(self.parts))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="short version")
     ap.add_argument("--no-append", action="store_true", help="print only; leave BENCHMARKS.md alone")
-    ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {', '.join(SECTIONS)}")
+    ap.add_argument("--only", default=",".join(SECTIONS[:-1]), help=f"comma list of {', '.join(SECTIONS)}")
+    ap.add_argument("--variant", type=Path, help="a tree with a proposed fix applied: adds the A/B section")
     args = ap.parse_args()
     only = set(args.only.split(","))
+    if args.variant:
+        only.add("ab")
     plan = Plan(args.quick)
     common.quiet_mediapipe()
     clip = common.sample_clip()
     mach = common.machine()
-    parts = [f"## Run {mach['date']}{' (--quick)' if args.quick else ''}",
-             "\n".join(f"- {k}: {v}" for k, v in mach.items())]
+    rep = Report([f"## Run {mach['date']}{' (--quick)' if args.quick else ''}",
+                  "\n".join(f"- {k}: {v}" for k, v in mach.items())])
     targets: list[list] = []
-    model_ms = float("nan")
 
     if "limit" in only:
-        common.echo("(1)-(3) on the sample clip")
-        md, r = section_limit(clip, interleaved(clip, plan, common.MODELS, 60 if plan.quick else None),
-                              "(1) limit, (2) analyze, (3) naive")
-        parts.append(md)
-        model_ms = r["model_ms"]
-        targets += [["(2)/(1) analyze vs bare model, 480x360", f"{r['ratio_2_1']:.2f}", ">= 0.9",
-                     common.verdict(r["ratio_2_1"] >= 0.9)],
-                    ["(2)/(3) analyze vs naive loop, 480x360", f"{r['ratio_2_3']:.2f}", "(report)", ""]]
-    large = common.large_clip(plan.large_frames) if "large" in only else None
-    if large is not None:
-        common.echo("(1)-(3) on the large clip")
-        md, r = section_limit(large, interleaved(large, plan, ("full",), None), "Larger frames")
-        parts.append(md)
-        targets += [["(2)/(1) analyze vs bare model, 854x480", f"{r['ratio_2_1']:.2f}", ">= 0.9",
-                     common.verdict(r["ratio_2_1"] >= 0.9)],
-                    ["(2)/(3) analyze vs naive loop, 854x480", f"{r['ratio_2_3']:.2f}", "(report)", ""]]
-    elif "large" in only:
-        parts.append("### Larger frames\n\n../shared/data/real absent: skipped.")
+        r = rep.run("(1)-(3) on the sample clip", lambda: section_limit(
+            clip, interleaved(clip, plan, common.MODELS, 60 if plan.quick else None),
+            "(1) limit, (2) analyze, (3) naive"))
+        if r:
+            rep.add(r[0])
+            targets += [["(2)/(1) analyze vs bare model, 480x360", f"{r[1]['ratio_2_1']:.2f}", ">= 0.9",
+                         common.verdict(r[1]["ratio_2_1"] >= 0.9)],
+                        ["(2)/(3) analyze vs naive loop, 480x360", f"{r[1]['ratio_2_3']:.2f}", "(report)", ""]]
+    if "large" in only:
+        large = common.large_clip(plan.large_frames)
+        if large is None:
+            rep.add("### Larger frames\n\n../shared/data/real absent: skipped.")
+        else:
+            r = rep.run("(1)-(3) on the large clip", lambda: section_limit(
+                large, interleaved(large, plan, ("full",), None), "Larger frames"))
+            if r:
+                rep.add(r[0])
+                targets += [["(2)/(1) analyze vs bare model, 854x480", f"{r[1]['ratio_2_1']:.2f}", ">= 0.9",
+                             common.verdict(r[1]["ratio_2_1"] >= 0.9)],
+                            ["(2)/(3) analyze vs naive loop, 854x480", f"{r[1]['ratio_2_3']:.2f}", "(report)", ""]]
     if "own" in only:
-        common.echo("(4) own per-frame cost")
-        md, own_cpu = section_own(clip, plan)
-        parts.append(md)
-        targets.append(["(4) own per-frame cost (CPU), overlay at 640x480", f"{own_cpu:.2f} ms", "<= 2 ms",
-                        common.verdict(own_cpu <= 2.0)])
+        r = rep.run("(4) own per-frame cost", lambda: section_own(clip, plan))
+        if r:
+            rep.add(r[0])
+            targets.append(["(4) own per-frame cost (CPU), overlay at 640x480", f"{r[1]:.2f} ms", "<= 2 ms",
+                            common.verdict(r[1] <= 2.0)])
     if "live" in only:
-        common.echo("(5) live")
-        if not model_ms == model_ms:  # nan: (1) not run; measure the full model quickly
-            images = limit.mp_images(common.decode(clip.path, 60))
-            model_ms = limit.bare(limit.model_path("full"), images, common.video_fps(clip.path))["ms"]
-        md, lats = section_live([clip] + ([common.large_clip(900)] if common.LARGE_CLIP.is_file() else []),
-                                plan, model_ms)
-        parts.append(md)
-        if lats:
-            targets.append(["(5) live latency median, 480x360", f"{lats[0]:.0f} ms",
-                            f"<= {model_ms + 10:.0f} ms", common.verdict(lats[0] <= model_ms + 10)])
+        clips = [clip] + ([common.large_clip(900)] if common.LARGE_CLIP.is_file() else [])
+        r = rep.run("(5) live", lambda: section_live(clips, plan))
+        if r:
+            rep.add(r[0])
+            for label, lat, det in r[1]:
+                targets.append([f"(5) live latency median, {label}", f"{lat:.0f} ms",
+                                f"<= model {det:.0f} + 10 ms", common.verdict(lat <= det + 10)])
     if "memory" in only:
-        common.echo("(6) memory")
-        md, growth = section_memory(clip, plan)
-        parts.append(md)
-        targets.append([f"(6) peak RSS {plan.minutes[-1]:g} min vs {plan.minutes[0]:g} min", f"{growth * 100:+.1f}%",
-                        "within 10%", common.verdict(abs(growth) <= 0.10)])
+        r = rep.run("(6) memory", lambda: section_memory(clip, plan))
+        if r:
+            rep.add(r[0])
+            targets.append([f"(6) peak RSS {plan.minutes[-1]:g} min vs {plan.minutes[0]:g} min",
+                            f"{r[1] * 100:+.1f}%", "within 10%", common.verdict(abs(r[1]) <= 0.10)])
     if "batch" in only:
-        common.echo("(7) batch")
-        md, ratio = section_batch(plan)
-        parts.append(md)
-        targets.append(["(7) batch throughput, 2 workers vs 1", f"{ratio:.2f}x", ">= 1.6x",
-                        common.verdict(ratio >= 1.6)])
+        r = rep.run("(7) batch", lambda: section_batch(plan))
+        if r:
+            rep.add(r[0])
+            targets.append(["(7) batch throughput, 2 workers vs 1", f"{r[1]:.2f}x", ">= 1.6x",
+                            common.verdict(r[1] >= 1.6)])
+    if "ab" in only and args.variant:
+        md = rep.run("A/B of the proposed fix", lambda: section_ab(args.variant, plan))
+        if md:
+            rep.add(md)
     if targets:
-        parts.insert(2, "### Targets\n\n" + common.table(["measure", "measured", "target", "verdict"], targets))
-    end_load = " / ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
-    parts.append(f"Load average at the end: {end_load}.")
-    report = "\n\n".join(parts)
+        rep.parts.insert(2, "### Targets\n\n" + common.table(["measure", "measured", "target", "verdict"], targets))
+    end_load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    rep.add(f"Load average at the end: {end_load}.")
+    report = "\n\n".join(rep.parts)
     print(report)
     if not args.no_append:
         common.append_report(report)

@@ -88,6 +88,8 @@ def _registry() -> dict[str, MetricInfo]:
                                          "lying ~0, seated/kneeling ~0.3-1, standing ~1.5+"),
         "shoulder_floor": MetricInfo("torso", "mid-shoulder height above the lowest seen landmark"),
         "body_width": MetricInfo("torso", "mean 2D shoulder and hip widths: side view <~0.35, front >~0.55"),
+        "body_yaw": MetricInfo("deg", "mean angle of the world shoulder and hip axes out of the image plane: "
+                                      "0 facing the camera (front view), 90 side view"),
     }
     m |= _sided("knee_floor_{side}", "torso", "{side} knee height above the lowest seen landmark "
                 "(half-kneeling: back knee ~0, front knee ~a shin length)")
@@ -180,7 +182,7 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out |= _trunk(p, out, torso)
     out |= _lying(p, out, torso, near)
     out |= _legs(p, torso)
-    out |= _posture(p, torso)
+    out |= _posture(pose, p, torso)
     return {name: float(out.get(name, math.nan)) for name in METRICS}
 
 
@@ -301,9 +303,10 @@ def _knee_drops(p: _Points) -> dict[str, float]:
     return out
 
 
-def _posture(p: _Points, torso: float) -> dict[str, float]:
+def _posture(pose: Pose, p: _Points, torso: float) -> dict[str, float]:
     """Heights above the lowest seen landmark (the floor, when the feet or the body lie on it)
-    and the body's 2D width: enough to tell lying, seated, kneeling and standing apart."""
+    and the body's width and yaw: enough to tell lying, seated, kneeling and standing apart,
+    and a front view from a side view."""
     ys = p.xy[: len(INDEX), 1]
     if not np.isfinite(ys).any():
         return {}
@@ -314,4 +317,11 @@ def _posture(p: _Points, torso: float) -> dict[str, float]:
         out[f"knee_floor_{s}"] = (floor - p.y(f"{s}_knee")) / torso
     widths = (p.dist("left_shoulder", "right_shoulder"), p.dist("left_hip", "right_hip"))
     out["body_width"] = float(np.mean(widths)) / torso
+    # the world axes are estimated even for a hidden far side, so they are read unfiltered
+    yaws = []
+    for a, b in (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip")):
+        d = pose.world[INDEX[a]] - pose.world[INDEX[b]]
+        if np.isfinite(d).all() and math.hypot(d[0], d[2]) > 0:
+            yaws.append(math.degrees(math.atan2(abs(d[2]), abs(d[0]))))
+    out["body_yaw"] = float(np.mean(yaws)) if yaws else math.nan
     return out

@@ -1,7 +1,8 @@
 """Key poses as data: joint angles (degrees, see skeleton.py) and floor contacts to solve.
 
-Sided poses are written for the LEFT side (the stretched side for holds, the bend direction
-for side-bend, the kneeling leg for the hip-flexor lunge); `keypose(name, "right")` mirrors.
+Sided poses are written for the LEFT side: the stretched side for holds (side-bend too: it
+bends AWAY from the stretched side), the kneeling leg for the hip-flexor lunge;
+`keypose(name, "right")` mirrors.
 `contacts` lists (angles moved together, segments that must touch the floor): the angles get
 a common offset, found by bisection, that brings those segments down to the floor.
 """
@@ -64,7 +65,9 @@ POSES: dict[str, dict] = {
                             "shoulder_flex_l": 30.0, "shoulder_flex_r": 30.0,
                             "elbow_flex_l": 25.0, "elbow_flex_r": 25.0},
                            contacts=[(("hip_flex_r",), ("foot_r",))]),
-    "hip-flexor-lunge-leaning": _p({"pitch": 20.0, "trunk_flex": 25.0, "hip_flex_l": -5.0,
+    # the fault: trunk pitched ~38° forward; the back hip keeps ~10° of extension (a lean that
+    # flexed it past the trunk line gave a spurious ease-off instead of trunk-upright)
+    "hip-flexor-lunge-leaning": _p({"pitch": 25.0, "trunk_flex": 25.0, "hip_flex_l": -25.0,
                                     "knee_flex_l": 65.0, "ankle_flex_l": -60.0,
                                     "hip_flex_r": 100.0, "knee_flex_r": 85.0, "ankle_flex_r": 5.0,
                                     "shoulder_flex_l": 60.0, "shoulder_flex_r": 60.0,
@@ -79,9 +82,11 @@ POSES: dict[str, dict] = {
                      "shoulder_flex_r": 115.0}, contacts=HANDS_DOWN),
     "cow": _p(QUAD, {"trunk_flex": -25.0, "neck_flex": -40.0, "shoulder_flex_l": 70.0,
                      "shoulder_flex_r": 70.0}, contacts=HANDS_DOWN),
+    # figure-4: the left ankle rests across the front of the right thigh just above the knee
+    # (angles fitted so the ankle lands there; the hip is flexed, abducted, externally rotated)
     "piriformis": _p(SUPINE, {"hip_flex_r": 100.0, "knee_flex_r": 90.0, "ankle_flex_r": 10.0,
-                              "hip_flex_l": 75.0, "hip_abd_l": 35.0, "hip_rot_l": -55.0,
-                              "knee_flex_l": 100.0,
+                              "hip_flex_l": 110.0, "hip_abd_l": 32.0, "hip_rot_l": -80.0,
+                              "knee_flex_l": 120.0,
                               "shoulder_flex_l": 55.0, "shoulder_flex_r": 55.0,
                               "elbow_flex_l": 40.0, "elbow_flex_r": 40.0}),
     "childs-pose": _p({"pitch": 35.0, "trunk_flex": 60.0, "neck_flex": 15.0,
@@ -90,7 +95,7 @@ POSES: dict[str, dict] = {
                        "shoulder_flex_l": 175.0, "shoulder_flex_r": 175.0,
                        "elbow_flex_l": 5.0, "elbow_flex_r": 5.0},
                       contacts=[(("pitch",), ("hand_l", "hand_r", "farm_l", "farm_r"))]),
-    "bridge": _p(SUPINE, {"pitch": -115.0, "knee_flex_l": 125.0, "knee_flex_r": 125.0,
+    "bridge": _p(SUPINE, {"pitch": -115.0, "knee_flex_l": 95.0, "knee_flex_r": 95.0,
                           "ankle_flex_l": 10.0, "ankle_flex_r": 10.0},
                  contacts=[(("pitch",), ("foot_l", "foot_r"))]),
     "forearm-kneeling": _p({"pitch": 75.0, "hip_flex_l": 40.0, "hip_flex_r": 40.0,
@@ -120,8 +125,9 @@ POSES: dict[str, dict] = {
                      "knee_flex_l": 135.0, "knee_flex_r": 135.0,
                      "shoulder_flex_l": 40.0, "shoulder_flex_r": 40.0,
                      "elbow_flex_l": 25.0, "elbow_flex_r": 25.0}),
-    "side-bend": _p(STAND, {"trunk_side": -30.0, "shoulder_abd_r": 165.0, "elbow_flex_r": 15.0,
-                            "shoulder_abd_l": 5.0, "neck_flex": 0.0}),
+    # left side stretched: left arm overhead, trunk bent toward the right (away from it)
+    "side-bend": _p(STAND, {"trunk_side": 30.0, "shoulder_abd_l": 165.0, "elbow_flex_l": 15.0,
+                            "shoulder_abd_r": 5.0, "neck_flex": 0.0}),
 }
 
 
