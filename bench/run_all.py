@@ -123,10 +123,12 @@ def section_memory(clip: common.Clip, plan: Plan) -> tuple[str, float]:
         common.echo(f"  memory: {m:g} min")
         r = memory.peak_rss(clip, m, "full")
         peaks.append(r["peak_mib"])
-        rows.append([f"{m:g} min ({clip.path.stem} looped)", r["frames"], r["peak_mib"], r["frames"] / r["wall_s"]])
+        rows.append([f"{m:g} min ({clip.path.stem} looped)", r["frames"], r["peak_mib"], r["before_mib"],
+                     r["ru_maxrss_mib"], r["frames"] / r["wall_s"]])
     growth = peaks[-1] / peaks[0] - 1.0
     md = ("### (6) Peak RSS of `analyze` (fresh process each, annotate + plot on)\n\n"
-          + common.table(["video", "frames", "peak RSS MiB", "fps"], rows)
+          + common.table(["video", "frames", "peak RSS MiB (VmHWM)", "before analyze MiB",
+                          "ru_maxrss MiB (inherits parent's)", "fps"], rows)
           + f"\n\nLongest vs shortest: {growth * 100:+.1f}% (target within 10%).")
     return md, growth
 

@@ -166,7 +166,13 @@ class _Run:
         if not self.auto:
             return self.stretch
         sid = self.recognizer.update(item.t_s, values)
-        return self.catalog[sid] if sid else None
+        if not sid:
+            return None
+        stretch = self.catalog[sid]
+        # a segment is recognised a little after it began: let its coach see those frames
+        for t_s, past in self.recognizer.take_backlog():
+            self._coach_for(stretch).update(t_s, past)
+        return stretch
 
     def _coach_for(self, stretch):
         from .coach import Coach
