@@ -227,7 +227,32 @@ def machine() -> dict[str, str]:
         "opencv": cv2.__version__,
         "numpy": np.__version__,
         "load average at start (1/5/15 min)": " / ".join(f"{x:.1f}" for x in load),
+        "cores this run got (1 / 2 busy processes)": " / ".join(f"{x:.2f}" for x in cores_available()),
     }
+
+
+def _burn(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def cores_available(seconds: float = 2.0) -> tuple[float, float]:
+    """CPU cores this run actually gets: (1 busy process, 2 busy processes) in CPU s / wall s.
+    On a shared machine the scheduler's fair share (e.g. Linux autogroup per session) can cap
+    a run below the core count, which hides any gain from threads or worker processes."""
+    import multiprocessing
+
+    out = []
+    for n in (1, 2):
+        c0, t0 = children_cpu_s(), time.perf_counter()
+        procs = [multiprocessing.get_context("fork").Process(target=_burn, args=(seconds,)) for _ in range(n)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        out.append((children_cpu_s() - c0) / (time.perf_counter() - t0))
+    return out[0], out[1]
 
 
 # -- tables -------------------------------------------------------------------------------------

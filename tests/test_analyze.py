@@ -44,16 +44,17 @@ def test_outputs_follow_the_interface(bridge):
     for key in ("video", "stretch", "fps", "frames", "frames_with_pose", "duration_s", "model",
                 "holds", "reps", "cues", "angles"):
         assert key in on_disk
+    n = len(_truth("bridge")["frames"])  # the rendered clip's frame count
     assert on_disk["fps"] == pytest.approx(10.0)
-    assert on_disk["frames"] == 180 and on_disk["frames_with_pose"] >= 175
+    assert on_disk["frames"] == n and on_disk["frames_with_pose"] >= n - 5
     assert len(on_disk["model"]["sha256"]) == 64
     rows = list(csv.reader((out / "bridge.frames.csv").open()))
     assert rows[0][:11] == ["frame", "t_s", "pose", *STANDARD]
     assert rows[0][-2:] == ["state", "cue"]
-    assert len(rows) == 181
+    assert len(rows) == n + 1
     assert float(rows[51][1]) == pytest.approx(5.0, abs=1e-3)
     video = cv2.VideoCapture(str(out / "bridge.annotated.mp4"))
-    assert int(video.get(cv2.CAP_PROP_FRAME_COUNT)) == 180
+    assert int(video.get(cv2.CAP_PROP_FRAME_COUNT)) == n
     assert (out / "bridge.angles.png").stat().st_size > 10_000
 
 
@@ -143,7 +144,7 @@ def test_video_without_a_person_gives_a_summary_saying_so(tmp_path, model):
 def test_truncated_video_is_analysed_as_far_as_it_decodes(tmp_path, model):
     summary = posecheck.analyze(_truncated_video(tmp_path / "cut.mkv"), stretch="plank",
                                 out_dir=tmp_path, annotate=False, plot=False)
-    assert 80 <= summary["frames"] <= 130  # of 200 frames, ~60% of the bytes
+    assert 0.4 * 160 <= summary["frames"] <= 0.8 * 160  # plank has 160 frames; ~60% of the bytes kept
     assert "truncated" in summary["notes"][0]
     assert summary["duration_s"] == pytest.approx(summary["frames"] / 10.0, abs=0.1)
 
