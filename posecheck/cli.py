@@ -36,10 +36,11 @@ def main() -> None:
         sys.exit(err.exit_code)
     except typer.Abort:
         sys.exit(130)
-    except Exception as err:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
+    except Exception as err:  # usage errors arrive here in non-standalone mode
+        # click's ClickException, or typer's own copy of it (typer >= 0.2x vendors click):
+        # both can show themselves and carry an exit code
+        show, code = getattr(err, "show", None), getattr(err, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         raise

@@ -23,7 +23,9 @@ from .pose import INDEX, Pose
 from .sides import facing_x, near_side
 
 SIDES = ("left", "right")
-FRONT_HIP_WIDTH = 0.3  # hip line / torso below this: not a front view (side views measured <= 0.25)
+FRONT_HIP_WIDTH = 0.3  # hip line / torso at or above this: a front view (side views measured <= 0.25)
+FRONT_SHOULDER_WIDTH = 0.55  # ... or the shoulder line: MediaPipe's hip line alone flickers to
+                             # 0.15-0.25 torso in a front view, its shoulders stay 0.6-0.8
 STANDARD_ANGLES = ("hip_left", "hip_right", "knee_left", "knee_right",
                    "shoulder_left", "shoulder_right", "elbow_left", "elbow_right")
 
@@ -66,9 +68,9 @@ def _registry() -> dict[str, MetricInfo]:
         "torso": MetricInfo("px", "mid-shoulder to mid-hip distance, the unit of every length"),
         "trunk_lean": MetricInfo("deg", "mid-hip->mid-shoulder line from vertical: 0 upright, 90 horizontal"),
         "trunk_side_lean": MetricInfo("deg", "front view: trunk lean from vertical toward the person's left (+) or "
-                                             "right (-); nan unless the hips are >= 0.3 torso apart along the image x"),
+                                             "right (-); nan unless the hips (>= 0.3 torso) or shoulders (>= 0.55) are apart along x"),
         "hip_tilt": MetricInfo("deg", "front view: hip line (left->right hip) from horizontal, absolute; 0 level; "
-                                      "nan unless the hips are >= 0.3 torso apart along the image x"),
+                                      "nan unless the hips (>= 0.3 torso) or shoulders (>= 0.55) are apart along x"),
         "body_line": MetricInfo("deg", "interior angle mid-shoulder - mid-hip - mid-ankle; 180 straight"),
         "hip_sag": MetricInfo("deg", "180 - body_line, + when the hips are below the shoulder-ankle line (sag), - piked"),
         "bridge_line": MetricInfo("deg", "interior angle shoulder-hip-knee of the near side (mean if unclear); 180 one line"),
@@ -236,10 +238,11 @@ def _trunk(p: _Points, values: dict, torso: float) -> dict[str, float]:
     sh, hip = p("mid_shoulder"), p("mid_hip")
     up = sh - hip
     out = {"trunk_lean": float(from_vertical(up))}
-    # Front-view metrics need the hips apart along x (>= FRONT_HIP_WIDTH torso
-    # lengths); in a side view they overlap and the hip line's angle is noise.
+    # Front-view metrics need the body square to the camera (hips or shoulders apart along x);
+    # in a side view the hips overlap and the hip line's angle is noise.
     hip_line = p("left_hip") - p("right_hip")
-    if abs(float(hip_line[0])) >= FRONT_HIP_WIDTH * torso:
+    shoulder_x = abs(float((p("left_shoulder") - p("right_shoulder"))[0]))
+    if abs(float(hip_line[0])) >= FRONT_HIP_WIDTH * torso or shoulder_x >= FRONT_SHOULDER_WIDTH * torso:
         # the hip labels say which image x direction is the person's left
         to_left = math.copysign(1.0, float(hip_line[0]))
         out["trunk_side_lean"] = math.degrees(math.atan2(up[0] * to_left, -up[1]))

@@ -171,6 +171,13 @@ def test_unknown_stretch_is_a_usage_error(tmp_path):
     assert run.stderr.strip().splitlines() == ["error: unknown stretch 'no-such-stretch'; see `posecheck list`"]
 
 
+def test_unknown_option_is_a_short_usage_error_not_a_traceback(tmp_path):
+    run = _cli("analyze", str(SAMPLES / "plank.mp4"), "--no-such-option", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and "No such option: --no-such-option" in run.stderr
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
 def test_several_videos_fail_or_succeed_on_their_own(tmp_path, model):
     (tmp_path / "text.mp4").write_text("not a video")
     run = _cli("analyze", str(tmp_path / "text.mp4"), str(_blank_video(tmp_path / "empty.mp4")),

@@ -149,6 +149,16 @@ def test_trunk_side_lean_front_view(lean, facing_camera):
     assert measure(make_pose(pts))["trunk_side_lean"] == pytest.approx(lean, abs=0.01)
 
 
+def test_front_view_known_from_the_shoulders_when_the_hip_line_flickers_narrow():
+    # MediaPipe's hips sometimes read 0.15-0.25 torso apart in a front view; shoulders 0.6-0.8
+    mid_hip, mid_sh = np.array([320.0, 280.0]), np.array([320.0 + 130 * math.sin(0.3), 280.0 - 130 * math.cos(0.3)])
+    pts = {"left_hip": tuple(mid_hip + (13, 0)), "right_hip": tuple(mid_hip - (13, 0)),   # 0.2 torso
+           "left_shoulder": tuple(mid_sh + (45, 0)), "right_shoulder": tuple(mid_sh - (45, 0))}  # 0.69
+    assert measure(make_pose(pts))["trunk_side_lean"] == pytest.approx(math.degrees(0.3), abs=0.01)
+    pts["left_shoulder"], pts["right_shoulder"] = tuple(mid_sh + (30, 0)), tuple(mid_sh - (30, 0))  # 0.46
+    assert math.isnan(measure(make_pose(pts))["trunk_side_lean"])
+
+
 def test_hip_tilt():
     v = measure(make_pose({"left_hip": (345, 270), "right_hip": (295, 280)}))
     assert v["hip_tilt"] == pytest.approx(math.degrees(math.atan2(10, 50)), abs=0.01)

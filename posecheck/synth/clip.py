@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,9 @@ def _azimuth(tl: Timeline, rng: np.random.Generator) -> float:
         az = VIEWS[view]
         if view in ("near", "far") and tl.side == "left":
             az += 180.0  # the camera on the stretched (near) side: left side = azimuth 180
+    # toward the feet: + from the right side (azimuth ~0), - from the left side (~180)
+    feet = float(cam.get("toward_feet_deg", 0.0))
+    az += feet if math.cos(math.radians(az)) >= 0 else -feet
     return az + float(rng.uniform(-1, 1)) * float(cam.get("azimuth_jitter_deg", 0.0))
 
 

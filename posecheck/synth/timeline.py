@@ -11,6 +11,7 @@ A timeline file (samples/<name>.toml)::
     distance_m = 2.7
     height_m = 0.45
     azimuth_jitter_deg = 15       # random offset drawn from the seed
+    toward_feet_deg = 0           # turn a side view toward a lying person's feet
     [[keys]]                      # move_s: eased move from the previous key; hold_s: stay
     pose = "hook-lying"
     hold_s = 3
