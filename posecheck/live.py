@@ -136,7 +136,8 @@ class LiveSession:
             from .speech import Speaker
 
             self.speaker = Speaker.create(warn=self.echo)
-        self.swap, self.smooth = SwapCorrector(), OneEuroDict()
+        # 7 raw values: glitches of up to 3 frames are dropped, as analyze's Hampel does
+        self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7)
         # open the source first: a wrong camera index fails before the model loads
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,22 +32,45 @@ class OneEuro:
     beta: float = 0.01        # Hz per (unit/s): tuned for degrees with ~2 deg jitter
     d_cutoff: float = 1.0     # Hz, for the speed estimate
     max_gap_s: float = 0.5
+    spike_window: int = 0     # > 0: causal Hampel over the last N raw values (see `_spike`)
     _x: float = field(default=math.nan, repr=False)
     _dx: float = field(default=0.0, repr=False)
     _t: float = field(default=math.nan, repr=False)
+    _recent: deque = field(default_factory=deque, repr=False)
 
     def reset(self) -> None:
         self._x, self._dx, self._t = math.nan, 0.0, math.nan
+        self._recent.clear()
+
+    def _spike(self, x: float) -> bool:
+        """A value far from the median of the recent raw values (3 scaled MADs + 1 unit, the
+        offline Hampel's rule) is a glitch, e.g. MediaPipe swapping the legs for a few frames.
+        It is kept in the window, so a real new level wins once it is the majority
+        (after spike_window // 2 + 1 frames) while shorter glitches never reach the output."""
+        recent = self._recent
+        recent.append(x)
+        while len(recent) > self.spike_window:
+            recent.popleft()
+        if len(recent) < self.spike_window // 2 + 1:
+            return False
+        arr = np.fromiter(recent, float)
+        med = float(np.median(arr))
+        mad = 1.4826 * float(np.median(np.abs(arr - med)))
+        return abs(x - med) > 3.0 * mad + 1.0
 
     def __call__(self, t_s: float, x: float) -> float:
         if not math.isfinite(x):
             return math.nan
         dt = t_s - self._t
         if not math.isfinite(self._x) or dt > self.max_gap_s:
+            self._recent.clear()
+            self._recent.append(x)
             self._x, self._dx, self._t = x, 0.0, t_s
             return x
         if not dt > 0:  # repeated timestamp: nothing new to filter
             return self._x
+        if self.spike_window and self._spike(x):
+            return self._x  # hold the last output; the clock stays, so the gap rule still applies
         dx = (x - self._x) / dt
         self._dx += _alpha(self.d_cutoff, dt) * (dx - self._dx)
         cutoff = self.min_cutoff + self.beta * abs(self._dx)
@@ -67,6 +91,7 @@ class OneEuroDict:
     beta: float = 0.01
     d_cutoff: float = 1.0
     max_gap_s: float = 0.5
+    spike_window: int = 0
     overrides: dict[str, dict] = field(default_factory=dict)
     _filters: dict[str, OneEuro] = field(default_factory=dict, repr=False)
 
@@ -74,7 +99,7 @@ class OneEuroDict:
         f = self._filters.get(name)
         if f is None:
             params = dict(min_cutoff=self.min_cutoff, beta=self.beta, d_cutoff=self.d_cutoff,
-                          max_gap_s=self.max_gap_s) | self.overrides.get(name, {})
+                          max_gap_s=self.max_gap_s, spike_window=self.spike_window) | self.overrides.get(name, {})
             f = self._filters[name] = OneEuro(**params)
         return f
 

@@ -163,15 +163,19 @@ def _holds_match(got: list[dict], want: list[dict], tol: float = HOLD_TOL_S) -> 
         assert g["end_s"] == pytest.approx(w["end_s"], abs=tol)
 
 
+def _rendered_samples() -> list[str]:
+    return sorted(p.name.removesuffix(".truth.json") for p in SAMPLES.glob("*.truth.json")) or ["bridge"]
+
+
 @pytest.mark.real
-@pytest.mark.parametrize("name", ["knee-to-chest-right", "spinal-twist-right", "hip-flexor-lunge-left",
-                                  "cat-cow"])
+@pytest.mark.parametrize("name", _rendered_samples())
 def test_every_frame_live_finds_analyzes_holds(tmp_path, name):
-    """Same coach, same holds: live (set-up screen first) vs analyze, within 1 s; reps exact."""
+    """Same coach, same holds: live (set-up screen first) vs analyze, within 1 s; reps exact.
+    Every rendered sample; the no-stretch clip is coached as knee-to-chest and must give no hold."""
     from posecheck import analyze
 
     clip = _sample(name)
-    stretch = _truth(clip)["stretch"]
+    stretch = _truth(clip)["stretch"] or "knee-to-chest"
     out = tmp_path / "s.json"
     opts = LiveOptions(stretch=stretch, source=str(clip), window=False, summary=out, realtime=False)
     summary = LiveSession(opts, echo=_quiet).run()

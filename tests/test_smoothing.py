@@ -139,3 +139,33 @@ def test_hampel_keeps_a_step():
 def test_sample_rate_ignores_dropped_frames():
     t = np.r_[np.arange(10) / 30, 1.0 + np.arange(10) / 30]
     assert sample_rate(t) == pytest.approx(30.0)
+
+
+def _run(f: OneEuro, xs, fps: float = 10.0) -> np.ndarray:
+    return np.array([f(i / fps, x) for i, x in enumerate(xs)])
+
+
+@pytest.mark.parametrize("glitch_frames", [1, 2, 3])
+def test_one_euro_spike_guard_drops_a_short_glitch(glitch_frames):
+    # a hold at 30 deg with 0.5 deg jitter; MediaPipe swaps the legs for 1-3 frames (-40 deg)
+    rng = np.random.default_rng(3)
+    xs = 30.0 + rng.normal(0, 0.5, 40)
+    xs[20:20 + glitch_frames] = -40.0
+    guarded = _run(OneEuro(spike_window=7), xs)
+    plain = _run(OneEuro(), xs)
+    assert np.abs(guarded[20:30] - 30.0).max() < 2.0     # never leaves the hold
+    assert plain[20:30].min() < 10.0                      # the plain filter is dragged away
+
+
+def test_one_euro_spike_guard_lets_a_real_step_through_after_four_frames():
+    xs = np.r_[np.full(20, 30.0), np.full(20, 90.0)]
+    out = _run(OneEuro(spike_window=7), xs)
+    assert np.all(out[20:23] == pytest.approx(30.0, abs=0.01))   # held for 3 frames
+    assert out[23] > 31.0                                        # the 4th: accepted
+    assert out[35:] == pytest.approx(90.0, abs=1.0)
+
+
+def test_one_euro_spike_guard_follows_a_smooth_move():
+    xs = np.linspace(30.0, 120.0, 30)                            # 3 deg per frame, steady
+    guarded, plain = _run(OneEuro(spike_window=7), xs), _run(OneEuro(), xs)
+    assert guarded == pytest.approx(plain, abs=1e-9)
