@@ -22,6 +22,7 @@ from .framelog import FrameLog
 from .lookahead import DelayLine, Item
 from .plots import plot_angles
 from .sides import SwapCorrector
+from .stage import Stage
 from .summary import build_summary, write_json
 from .videoio import VideoReader, VideoWriter
 
@@ -106,25 +107,34 @@ class _Run:
         last_t = 0.0
         engine = PoseEngine(self.opts.model, mode="video", num_poses=self.opts.people)
         swap = SwapCorrector()
+
+        def after_pose(job) -> None:  # off the inference thread: overlaps the next detect
+            frame, pose = job
+            item = Item(frame.index, frame.t_s, frame.image, pose, self._vector(pose))
+            for ready in line.push(item):
+                self._coach(ready, log, writer, counts)
+
+        post = Stage(after_pose, "coach")
         try:
             with engine:
                 for frame in reader:
                     pose = engine.detect(frame.image, frame.t_s)
                     if pose is not None:
                         pose = swap.correct(pose)
-                    raw = self._vector(pose)
-                    item = Item(frame.index, frame.t_s, frame.image, pose, raw)
-                    for ready in line.push(item):
-                        self._coach(ready, log, writer, counts)
+                    post.put((frame, pose))
                     last_t = frame.t_s
                     if self.opts.progress:
                         self.opts.progress(frame.index + 1, info.frames)
+            post.close()
             for ready in line.flush():
                 self._coach(ready, log, writer, counts)
         finally:
-            log.close()
-            if writer is not None:
-                writer.close()
+            try:
+                post.close()      # what was measured is coached and logged, even after an error
+            finally:
+                log.close()
+                if writer is not None:
+                    writer.close()
         if reader.broke_at is not None:
             self.opts.notes.append(
                 f"decoding stopped at {reader.broke_at:.2f} s (frame {reader.frames_read} of "
