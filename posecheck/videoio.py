@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from .errors import InputError
+from .stage import Stage
 
 _END = object()
 
@@ -138,36 +139,23 @@ class VideoWriter:
             raise InputError(f"cannot write video {self.path} (check the folder is writable)")
         self._size = size
         self._draw = draw
-        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="video-writer", daemon=True)
-        self._thread.start()
+        self._stage = Stage(self._encode, "video-writer", queue_size)
 
     def write(self, item) -> None:
         """Queue one item; `draw(item) -> image` runs on the writer thread if given."""
-        if self._error is not None:
-            raise self._error
-        self._queue.put(item)
+        self._stage.put(item)
 
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is _END:
-                return
-            try:
-                image = self._draw(item) if self._draw else item
-                if (image.shape[1], image.shape[0]) != self._size:
-                    image = cv2.resize(image, self._size)
-                self._writer.write(image)
-            except BaseException as err:  # surfaced on the next write/close
-                self._error = err
+    def _encode(self, item) -> None:
+        image = self._draw(item) if self._draw else item
+        if (image.shape[1], image.shape[0]) != self._size:
+            image = cv2.resize(image, self._size)
+        self._writer.write(image)
 
     def close(self) -> None:
-        self._queue.put(_END)
-        self._thread.join()
-        self._writer.release()
-        if self._error is not None:
-            raise self._error
+        try:
+            self._stage.close()
+        finally:
+            self._writer.release()
 
     def __enter__(self) -> "VideoWriter":
         return self
