@@ -133,7 +133,8 @@ def one_pass(rec: Recording, stretch_id: str) -> tuple[dict[str, float], dict[st
     b.run("overlay clip size", lambda j: draw_overlay(j[0], j[1], j[2], stretch), jobs)
     for k in range(0, len(jobs), 30):    # upscaled in chunks, untimed: a camera would give this size
         big = [(cv2.resize(img, TARGET_SIZE), scaled(p, TARGET_SIZE), fb) for img, p, fb in jobs[k:k + 30]]
-        b.run(OWN[3], lambda j: draw_overlay(j[0], j[1], j[2], stretch), big)
+        # in place, as analyze's writer draws on the decoded frame it owns
+        b.run(OWN[3], lambda j: draw_overlay(j[0], j[1], j[2], stretch, in_place=True), big)
     log.close()
     tmp.cleanup()
     return b.wall, b.cpu

@@ -202,8 +202,8 @@ class _Run:
         from .overlay import draw_overlay
 
         def draw(item):
-            image, pose, feedback, stretch = item
-            return draw_overlay(image, pose, feedback, stretch)
+            image, pose, feedback, stretch = item   # the decoded frame is ours: draw on it
+            return draw_overlay(image, pose, feedback, stretch, in_place=True)
 
         return VideoWriter(path, fps, (info.width, info.height), draw=draw)
 

@@ -114,9 +114,10 @@ def joint_of(metric: str) -> tuple[int, int, int] | None:
 
 # -- public drawing ---------------------------------------------------------------
 def draw_overlay(frame: np.ndarray, pose: Pose | None, feedback=None, stretch=None,
-                 fps: float | None = None, mirrored: bool = False) -> np.ndarray:
-    """The coaching overlay on a copy of `frame` (flipped first when `mirrored`)."""
-    img = cv2.flip(frame, 1) if mirrored else frame.copy()
+                 fps: float | None = None, mirrored: bool = False, in_place: bool = False) -> np.ndarray:
+    """The coaching overlay on a copy of `frame` (flipped first when `mirrored`), or on `frame`
+    itself with `in_place` when the caller no longer needs it (saves a full-frame copy)."""
+    img = cv2.flip(frame, 1) if mirrored else frame if in_place else frame.copy()
     h, w = img.shape[:2]
     lay = Layout.for_size(w, h)
     judged = tuple(getattr(feedback, "judged", ()) or ())

@@ -230,3 +230,11 @@ def test_values_print_in_their_unit(metric, value, text):
 def test_near_threshold_follows_the_unit(metric, value, colour):
     assert band_colour(value, Band(0.0, 0.2) if "foot" in metric else Band(40, 80), False,
                        overlay.near_for(metric)) == colour
+
+
+def test_overlay_leaves_the_frame_alone_unless_in_place():
+    frame = np.full((H, W, 3), 90, np.uint8)
+    out = draw_overlay(frame, HIP90, None, None)
+    assert out is not frame and (frame == 90).all() and (out != 90).any()
+    drawn = draw_overlay(frame, HIP90, None, None, in_place=True)
+    assert drawn is frame and np.array_equal(drawn, out)   # same pixels, no copy
