@@ -35,6 +35,13 @@ class Plan:
         self.batch_reps = 1 if quick else 2
 
 
+
+def _ratio_targets(ratios: dict, size: str) -> list[list[str]]:
+    """Target rows for (2)/(1) and (2)/(3) at one frame size."""
+    return [[f"(2)/(1) analyze vs bare model, {size}", f"{ratios['ratio_2_1']:.2f}", ">= 0.9",
+             common.verdict(ratios["ratio_2_1"] >= 0.9)],
+            [f"(2)/(3) analyze vs naive loop, {size}", f"{ratios['ratio_2_3']:.2f}", "(report)", ""]]
+
 def interleaved(clip: common.Clip, plan: Plan, models: tuple[str, ...], frames: int | None) -> dict:
     """(1) per model, (2) analyze and (3) naive with the full model, interleaved repetitions."""
     images = limit.mp_images(common.decode(clip.path, frames))
@@ -214,9 +221,7 @@ def main() -> None:
             "(1) limit, (2) analyze, (3) naive"))
         if r:
             rep.add(r[0])
-            targets += [["(2)/(1) analyze vs bare model, 480x360", f"{r[1]['ratio_2_1']:.2f}", ">= 0.9",
-                         common.verdict(r[1]["ratio_2_1"] >= 0.9)],
-                        ["(2)/(3) analyze vs naive loop, 480x360", f"{r[1]['ratio_2_3']:.2f}", "(report)", ""]]
+            targets += _ratio_targets(r[1], "480x360")
     if "large" in only:
         large = common.large_clip(plan.large_frames)
         if large is None:
@@ -226,9 +231,7 @@ def main() -> None:
                 large, interleaved(large, plan, ("full",), None), "Larger frames"))
             if r:
                 rep.add(r[0])
-                targets += [["(2)/(1) analyze vs bare model, 854x480", f"{r[1]['ratio_2_1']:.2f}", ">= 0.9",
-                             common.verdict(r[1]["ratio_2_1"] >= 0.9)],
-                            ["(2)/(3) analyze vs naive loop, 854x480", f"{r[1]['ratio_2_3']:.2f}", "(report)", ""]]
+                targets += _ratio_targets(r[1], "854x480")
     if "own" in only:
         r = rep.run("(4) own per-frame cost", lambda: section_own(clip, plan))
         if r:
