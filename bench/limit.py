@@ -27,7 +27,7 @@ def mp_images(frames_bgr) -> list:
 def model_path(name: str):
     """The .task file for lite/full/heavy, or None when it cannot be had here."""
     from posecheck.errors import UserError
-    from posecheck.modelstore import resolve_model
+    from posecheck.pose.modelstore import resolve_model
 
     try:
         return resolve_model(name).path

@@ -52,7 +52,7 @@ def probe(clip: str, stretch: str, seconds: float, model: str) -> None:
 
     import numpy as np
 
-    from posecheck.live import LiveOptions, LiveSession
+    from posecheck.run.live import LiveOptions, LiveSession
 
     session = LiveSession(LiveOptions(stretch=stretch, source=clip, model=model, window=False, setup=False,
                                       max_seconds=seconds), echo=lambda _msg: None)

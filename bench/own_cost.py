@@ -42,9 +42,9 @@ class Recording:
 
 
 def record(clip: common.Clip, model: str = "full") -> Recording:
-    from posecheck.engine import _to_poses
-    from posecheck.sides import SwapCorrector
-    from posecheck.tracking import PersonTracker
+    from posecheck.pose.engine import _to_poses
+    from posecheck.measure.sides import SwapCorrector
+    from posecheck.pose.tracking import PersonTracker
 
     frames = common.decode(clip.path)
     fps = common.video_fps(clip.path)
@@ -85,16 +85,16 @@ class Blocks:
 
 def one_pass(rec: Recording, stretch_id: str) -> tuple[dict[str, float], dict[str, float]]:
     """Mean (wall, CPU) ms per frame of each stage over the whole recording (one pass)."""
-    from posecheck import metrics
-    from posecheck.analysis import SMOOTH_HALF_S, SMOOTH_SIGMA_S, stretch_columns
-    from posecheck.catalog import get_stretch
-    from posecheck.coach import Coach
-    from posecheck.engine import _mp_image, _to_poses
-    from posecheck.framelog import FrameLog
-    from posecheck.lookahead import DelayLine, Item
-    from posecheck.overlay import draw_overlay
-    from posecheck.sides import SwapCorrector
-    from posecheck.tracking import PersonTracker
+    from posecheck.measure import metrics
+    from posecheck.run.analysis import SMOOTH_HALF_S, SMOOTH_SIGMA_S, stretch_columns
+    from posecheck.coach.catalog import get_stretch
+    from posecheck.coach.coach import Coach
+    from posecheck.pose.engine import _mp_image, _to_poses
+    from posecheck.media.framelog import FrameLog
+    from posecheck.measure.lookahead import DelayLine, Item
+    from posecheck.media.overlay import draw_overlay
+    from posecheck.measure.sides import SwapCorrector
+    from posecheck.pose.tracking import PersonTracker
 
     stretch = get_stretch(stretch_id)
     names = list(metrics.METRICS)

@@ -30,7 +30,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from posecheck.check import STANDARD_ANGLES, RunOptions, find_samples, read_frames, run_samples  # noqa: E402
+from posecheck.run.check import STANDARD_ANGLES, RunOptions, find_samples, read_frames, run_samples  # noqa: E402
 
 REAL = REPO.parent / "shared" / "data" / "real"
 HOLD_S = 12.0
@@ -147,7 +147,7 @@ def photo_plan(real: Path) -> list[tuple[Path, Path | None, str]]:
 
 def run_photo_hold(args) -> dict:
     """Build the shaken hold clip, analyse it, and measure detection, stability and the hold."""
-    from posecheck.analysis import analyze
+    from posecheck.run.analysis import analyze
     from posecheck.synth.photo_hold import photo_hold_clip
 
     hold, rest, stretch, model = args
@@ -224,7 +224,7 @@ def main(argv=None) -> int:
     ap.add_argument("--real", type=Path, default=REAL, help="folder of the real photos (skipped when absent)")
     args = ap.parse_args(argv)
 
-    from posecheck.modelstore import resolve_model
+    from posecheck.pose.modelstore import resolve_model
 
     model = resolve_model(args.model)
     samples = [s for s in find_samples(args.samples) if s.rendered]

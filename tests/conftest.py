@@ -21,6 +21,6 @@ def real_dir() -> Path:
 @pytest.fixture(scope="session")
 def model():
     """The full model, resolved the way users resolve it (cache, else fetch)."""
-    from posecheck.modelstore import resolve_model
+    from posecheck.pose.modelstore import resolve_model
 
     return resolve_model(None)

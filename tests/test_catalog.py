@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.catalog import DATA_DIR, get_stretch, load_catalog
+from posecheck.coach.catalog import DATA_DIR, get_stretch, load_catalog
 from posecheck.errors import UsageError
 
 IDS = ["knee-to-chest", "double-knee-to-chest", "supine-hamstring", "hip-flexor-lunge",
@@ -36,7 +36,7 @@ leave = [15, 90]
 @pytest.fixture(autouse=True)
 def no_user_dir(monkeypatch, tmp_path):
     """Never read the real user's config dir in tests."""
-    monkeypatch.setattr("posecheck.catalog.loader.user_stretch_dir", lambda: tmp_path / "no-user")
+    monkeypatch.setattr("posecheck.coach.catalog.loader.user_stretch_dir", lambda: tmp_path / "no-user")
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -70,8 +70,8 @@ def test_each_file_is_sound(sid):
 
 
 def test_all_metric_names_exist():
-    from posecheck.metrics import METRICS
-    from posecheck.catalog import resolve
+    from posecheck.measure.metrics import METRICS
+    from posecheck.coach.catalog import resolve
 
     for s in load_catalog().values():
         for tpl in s.metric_templates():
@@ -137,7 +137,7 @@ def test_extends_makes_a_variant(tmp_path):
 def test_user_config_dir_then_catalog_dir(tmp_path, monkeypatch):
     user = tmp_path / "user"
     write(user, "a.toml", 'id = "plank"\n[dose]\nhold_s = 40\n')
-    monkeypatch.setattr("posecheck.catalog.loader.user_stretch_dir", lambda: user)
+    monkeypatch.setattr("posecheck.coach.catalog.loader.user_stretch_dir", lambda: user)
     assert load_catalog()["plank"].dose.hold_s == pytest.approx(40.0, abs=1e-9)
     extra = write(tmp_path / "extra", "b.toml", 'id = "plank"\n[dose]\nhold_s = 50\n').parent
     assert load_catalog(extra_dirs=[extra])["plank"].dose.hold_s == pytest.approx(50.0, abs=1e-9)
@@ -180,7 +180,7 @@ def test_unknown_profile():
 def _app():
     import typer
 
-    from posecheck import cli_catalog
+    from posecheck.cli import cli_catalog
 
     app = typer.Typer()
     cli_catalog.register(app)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.catalog import get_stretch
-from posecheck.check import (angle_errors, compare, expect_diff, expectation_from, find_samples, mae,
+from posecheck.coach.catalog import get_stretch
+from posecheck.run.check import (angle_errors, compare, expect_diff, expectation_from, find_samples, mae,
                              match_holds, stretch_arg)
 from posecheck.errors import UsageError
 
@@ -198,7 +198,7 @@ def _rendered() -> list[str]:
 def test_check_end_to_end_on_one_sample(model):
     name = "knee-to-chest-right" if "knee-to-chest-right" in _rendered() else _rendered()[0]
     env = dict(os.environ, COLUMNS="200", POSECHECK_MODEL=str(model.path))
-    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli import main; main()",
+    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.cli import main; main()",
                            "check", str(SAMPLES), "--only", name],
                           capture_output=True, text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.catalog import get_stretch, parse_stretch
-from posecheck.catalog.loader import tomllib
-from posecheck.catalog.schema import Cue
-from posecheck.coach import Coach, judge_frame
-from posecheck.cues import CueSelector
+from posecheck.coach.catalog import get_stretch, parse_stretch
+from posecheck.coach.catalog.loader import tomllib
+from posecheck.coach.catalog.schema import Cue
+from posecheck.coach.coach import Coach, judge_frame
+from posecheck.coach.cues import CueSelector
 
 TEST_STRETCH = '''
 id = "test-hold"

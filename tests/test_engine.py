@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posecheck.engine import PoseEngine, read_image
+from posecheck.pose.engine import PoseEngine, read_image
 from posecheck.errors import InputError
-from posecheck.pose import INDEX
-from posecheck.videoio import VideoReader
+from posecheck.pose.pose import INDEX
+from posecheck.media.videoio import VideoReader
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from posecheck import geometry as g
+from posecheck.measure import geometry as g
 
 
 def _polar(deg: float, r: float = 1.0) -> np.ndarray:

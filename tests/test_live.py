@@ -17,12 +17,12 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck import capture
+from posecheck.media import capture
 from posecheck.errors import UsageError
-from posecheck.live import LiveOptions, LiveSession, session_line
-from posecheck.overlay import AMBER, CYAN, GREEN, GREY, Layout
-from posecheck.routines import get_routine, load_routines
-from posecheck.speech import Speaker
+from posecheck.run.live import LiveOptions, LiveSession, session_line
+from posecheck.media.overlay import AMBER, CYAN, GREEN, GREY, Layout
+from posecheck.coach.routines import get_routine, load_routines
+from posecheck.media.speech import Speaker
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "data" / "real"
@@ -47,7 +47,7 @@ def _quiet(msg: str) -> None:
 
 # -- routines -----------------------------------------------------------------------------
 def test_low_back_routine_uses_catalogue_stretches():
-    from posecheck.catalog import load_catalog
+    from posecheck.coach.catalog import load_catalog
 
     catalog = load_catalog(user_dir=False)
     routine = get_routine("low-back", catalog=catalog, user_dir=False)
@@ -86,7 +86,7 @@ def test_bad_routine_file_is_one_line_usage_error(tmp_path, text, words):
 
 
 def test_unknown_routine_and_unknown_stretch_in_routine(tmp_path):
-    from posecheck.catalog import load_catalog
+    from posecheck.coach.catalog import load_catalog
 
     with pytest.raises(UsageError, match="unknown routine 'nope'; known routines: low-back"):
         get_routine("nope", user_dir=False)
@@ -146,7 +146,7 @@ def test_speaker_repeats_only_after_the_cooldown():
 
 
 def test_no_speech_engine_warns_once_and_returns_none(monkeypatch):
-    from posecheck import speech
+    from posecheck.media import speech
 
     monkeypatch.setattr(speech, "find_engine", lambda: None)
     warnings = []
@@ -216,7 +216,7 @@ def test_cli_live_on_a_real_video_writes_the_summary(tmp_path):
     if not clip.is_file():
         pytest.skip("../shared/data/real absent")
     out, rec = tmp_path / "s.json", tmp_path / "rec.mp4"
-    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli import main; main()", "live",
+    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.cli import main; main()", "live",
                            "--stretch", "standing-hamstring", "--source", str(clip), "--no-window",
                            "--summary", str(out), "--record", str(rec), "--max-seconds", "60"],
                           capture_output=True, text=True, timeout=300)
@@ -347,7 +347,7 @@ def test_window_under_xvfb_shows_the_overlay(tmp_path):
     xvfb, display = _xvfb()
     env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
     out = tmp_path / "s.json"
-    live = subprocess.Popen([sys.executable, "-c", "from posecheck.cli import main; main()", "live",
+    live = subprocess.Popen([sys.executable, "-c", "from posecheck.cli.cli import main; main()", "live",
                              "--stretch", "knee-to-chest", "--source", str(clip), "--no-setup",
                              "--summary", str(out), "--max-seconds", "14"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -385,7 +385,7 @@ def test_routine_plan_has_countdowns_and_step_doses(tmp_path):
 
 
 def test_keys_pause_next_and_pain_stop(tmp_path):
-    from posecheck.coach import Coach
+    from posecheck.coach.coach import Coach
 
     session = _session(tmp_path, routine="two")
     first = session.steps[0]

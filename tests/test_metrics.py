@@ -9,8 +9,8 @@ try:  # tests/ as a package or as a plain folder on sys.path
 except ImportError:
     from posebuild import FRONT, at as _at, flip_x, lunge as _lunge, make_pose, side_view
 
-from posecheck import metrics
-from posecheck.metrics import METRICS, STANDARD_ANGLES, measure
+from posecheck.measure import metrics
+from posecheck.measure.metrics import METRICS, STANDARD_ANGLES, measure
 
 
 def test_registry_names_units_and_order():

@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from posecheck import cli_models, modelbuild, modelstore
+from posecheck.cli import cli_models
+
+from posecheck.pose import modelbuild
+
+from posecheck.pose import modelstore
 from posecheck.errors import InputError, UsageError
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -333,7 +337,7 @@ def test_cli_subprocess_one_line_errors(tmp_path):
 def test_pyproject_packages_cover_every_subfolder():
     """pyproject lists packages explicitly (models/ maps to posecheck.modeldata), so a new
     sub-folder of posecheck/ must be listed or `pip install .` silently leaves it out."""
-    from posecheck.modelstore import tomllib  # tomli on Python 3.10
+    from posecheck.pose.modelstore import tomllib  # tomli on Python 3.10
 
     root = Path(__file__).resolve().parents[1]
     setup = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]

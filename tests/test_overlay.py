@@ -9,12 +9,12 @@ from types import SimpleNamespace as NS
 import numpy as np
 import pytest
 
-from posecheck import overlay
-from posecheck.catalog import Band, Cue
-from posecheck.coach import Feedback
-from posecheck.overlay import (AMBER, GREEN, GREY, RED, Layout, band_colour, draw_countdown,
+from posecheck.media import overlay
+from posecheck.coach.catalog import Band, Cue
+from posecheck.coach.coach import Feedback
+from posecheck.media.overlay import (AMBER, GREEN, GREY, RED, Layout, band_colour, draw_countdown,
                                draw_overlay, draw_setup, draw_summary, joint_of)
-from posecheck.pose import INDEX, Pose
+from posecheck.pose.pose import INDEX, Pose
 
 W, H = 640, 480
 COLOUR_TOL = 12   # per channel: anti-aliased edges are avoided by sampling inside shapes

@@ -12,8 +12,8 @@ import math
 
 import pytest
 
-from posecheck.catalog import load_catalog
-from posecheck.coach import judge_frame
+from posecheck.coach.catalog import load_catalog
+from posecheck.coach.coach import judge_frame
 
 MIN_AGREE = 29
 COLUMNS = ["hip_left", "hip_right", "knee_left", "knee_right", "leg_raise_left", "leg_raise_right",
@@ -25,9 +25,9 @@ COLUMNS = ["hip_left", "hip_right", "knee_left", "knee_right", "leg_raise_left",
 @pytest.fixture(scope="module")
 def measured(real_dir, model):
     """{file: (label row, metrics or None)} for every labelled photo."""
-    from posecheck import metrics
-    from posecheck.engine import PoseEngine, read_image
-    from posecheck.sides import SwapCorrector
+    from posecheck.measure import metrics
+    from posecheck.pose.engine import PoseEngine, read_image
+    from posecheck.measure.sides import SwapCorrector
 
     rows = list(csv.DictReader((real_dir / "photo_labels.tsv").open(), delimiter="\t"))
     out = {}
@@ -71,7 +71,7 @@ def test_photos_agree_with_labels(measured):
 ])
 def test_in_position_photo_starts_a_hold(measured, photo, side):
     """A still in-position photo repeated at 10 fps for 8 s gives one hold of ~7 s."""
-    from posecheck.coach import Coach
+    from posecheck.coach.coach import Coach
 
     row, values = measured[photo]
     stretch = load_catalog(user_dir=False)[row["stretch"]]

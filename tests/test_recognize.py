@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import posecheck
-from posecheck import recognize
-from posecheck.catalog import load_catalog
-from posecheck.catalog.schema import Band, Dose, Judge, SideRule, Stretch
-from posecheck.metrics import METRICS
-from posecheck.recognize import Recognizer, posture_of
+from posecheck.coach import recognize
+from posecheck.coach.catalog import load_catalog
+from posecheck.coach.catalog.schema import Band, Dose, Judge, SideRule, Stretch
+from posecheck.measure.metrics import METRICS
+from posecheck.coach.recognize import Recognizer, posture_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from posecheck.smoothing import OneEuro, OneEuroDict, hampel, hampel_mask, sample_rate, zero_phase
+from posecheck.measure.smoothing import OneEuro, OneEuroDict, hampel, hampel_mask, sample_rate, zero_phase
 
 FPS = 30.0
 

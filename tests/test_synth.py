@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from posecheck.errors import UsageError
-from posecheck.pose import INDEX, LANDMARKS
+from posecheck.pose.pose import INDEX, LANDMARKS
 from posecheck.synth.body import Look, body_parts
 from posecheck.synth.camera import Camera
 from posecheck.synth.clip import make_scene, render_clip, standard_angles
@@ -196,7 +196,7 @@ def test_photo_hold_clip_truth_by_construction(tmp_path):
 
 @pytest.fixture(scope="module")
 def engine(model):
-    from posecheck.engine import PoseEngine
+    from posecheck.pose.engine import PoseEngine
 
     with PoseEngine(model.path, mode="image", num_poses=1) as eng:
         yield eng
@@ -265,7 +265,7 @@ def test_samples_render_command_writes_clip_and_truth(tmp_path):
     import typer
     from typer.testing import CliRunner
 
-    from posecheck import cli_samples
+    from posecheck.cli import cli_samples
 
     app = typer.Typer()
     cli_samples.register(app)

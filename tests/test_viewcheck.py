@@ -6,7 +6,7 @@ try:  # tests/ as a package or as a plain folder on sys.path
 except ImportError:
     from posebuild import FRONT, lunge, make_pose, side_view
 
-from posecheck.viewcheck import ViewLimits, body_size, check_view, detect_view
+from posecheck.measure.viewcheck import ViewLimits, body_size, check_view, detect_view
 
 
 def _ids(check):

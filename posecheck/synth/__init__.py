@@ -1,5 +1,5 @@
 """The mannequin renderer and sample timelines (numpy + OpenCV only, no downloaded assets)."""
 
-from .clip import render_clip, samples_render
+from posecheck.synth.clip import render_clip, samples_render
 
 __all__ = ["render_clip", "samples_render"]

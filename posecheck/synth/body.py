@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .skeleton import Skeleton
+from posecheck.synth.skeleton import Skeleton
 
 SKIN_TONES = ((0.93, 0.78, 0.66), (0.85, 0.64, 0.49), (0.71, 0.50, 0.35),
               (0.55, 0.37, 0.24), (0.38, 0.25, 0.16))

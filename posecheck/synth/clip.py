@@ -11,15 +11,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import InputError, UsageError
-from ..pose import INDEX, LANDMARKS
-from .body import Look, body_parts, random_look
-from .camera import Camera
-from .contact import on_floor, settle
-from .poses import keypose
-from .render import render
-from .skeleton import Build
-from .timeline import VIEWS, PoseTrack, Timeline, load_timeline
+from posecheck.errors import InputError, UsageError
+from posecheck.pose.pose import INDEX, LANDMARKS
+from posecheck.synth.body import Look, body_parts, random_look
+from posecheck.synth.camera import Camera
+from posecheck.synth.contact import on_floor, settle
+from posecheck.synth.poses import keypose
+from posecheck.synth.render import render
+from posecheck.synth.skeleton import Build
+from posecheck.synth.timeline import VIEWS, PoseTrack, Timeline, load_timeline
 
 STANDARD_ANGLES = {  # name: (arm, vertex, arm) landmark names, anatomical side
     f"{j}_{s}": (f"{s}_{a}", f"{s}_{v}", f"{s}_{b}")

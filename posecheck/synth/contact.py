@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .body import Look, body_parts, lowest_y
-from .skeleton import Build, Skeleton, pose_skeleton
+from posecheck.synth.body import Look, body_parts, lowest_y
+from posecheck.synth.skeleton import Build, Skeleton, pose_skeleton
 
 
 def on_floor(angles: dict, build: Build = Build(), look: Look = Look(),

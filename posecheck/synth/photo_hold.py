@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import InputError
+from posecheck.errors import InputError
 
 
 @dataclass(frozen=True)

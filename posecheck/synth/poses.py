@@ -9,7 +9,7 @@ a common offset, found by bisection, that brings those segments down to the floo
 
 from __future__ import annotations
 
-from ..errors import UsageError
+from posecheck.errors import UsageError
 
 SUPINE = {"pitch": -90.0, "shoulder_abd_l": 12.0, "shoulder_abd_r": 12.0}
 HOOK_LEGS = {"hip_flex_l": 45.0, "knee_flex_l": 90.0, "ankle_flex_l": 45.0,

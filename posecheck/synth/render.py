@@ -11,8 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .body import Look, Part
-from .camera import Camera
+from posecheck.synth.body import Look, Part
+from posecheck.synth.camera import Camera
 
 WALL_BEHIND_M = 1.3
 

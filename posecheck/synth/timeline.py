@@ -34,9 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import UsageError
-from .contact import settle
-from .poses import POSES, keypose
+from posecheck.errors import UsageError
+from posecheck.synth.contact import settle
+from posecheck.synth.poses import POSES, keypose
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,0 +1,51 @@
+"""The `posecheck` command: wires sub-commands together and turns user errors into one line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from posecheck.errors import UserError
+
+app = typer.Typer(
+    name="posecheck",
+    help="A camera coach for low-back stretches: joint angles, hold timers, reps and form cues.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    """Attach each command group from its own module (one job per module)."""
+    from posecheck.cli import cli_analyze
+    from posecheck.cli import cli_catalog
+    from posecheck.cli import cli_check
+    from posecheck.cli import cli_live
+    from posecheck.cli import cli_models
+    from posecheck.cli import cli_samples
+
+    app.add_typer(cli_models.app, name="models")
+    for module in (cli_catalog, cli_analyze, cli_live, cli_check, cli_samples):
+        module.register(app)
+
+
+def main() -> None:
+    _register()
+    try:
+        code = app(standalone_mode=False)  # typer.Exit(n) comes back as n here
+        sys.exit(code if isinstance(code, int) else 0)
+    except UserError as err:
+        typer.secho(f"error: {err}", fg="red", err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as err:  # usage errors arrive here in non-standalone mode
+        # click's ClickException, or typer's own copy of it (typer >= 0.2x vendors click):
+        # both can show themselves and carry an exit code
+        show, code = getattr(err, "show", None), getattr(err, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
+        raise

@@ -1,0 +1,48 @@
+"""`posecheck live`: coach from a camera, a video file or a stream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("live")(live_command)
+
+
+def live_command(
+    stretch: Optional[str] = typer.Option(None, "--stretch", "-s", help="Catalogue id (see `posecheck list`)."),
+    routine: Optional[str] = typer.Option(None, "--routine", "-r", help="Routine id, e.g. low-back."),
+    source: str = typer.Option("0", "--source", help="Camera index, video file or stream URL."),
+    model: Optional[str] = typer.Option(None, "--model", help="lite, full, heavy or a .task path."),
+    no_window: bool = typer.Option(False, "--no-window", help="Run without any window (servers, CI)."),
+    record: Optional[Path] = typer.Option(None, "--record", help="Write the overlay video here (.mp4)."),
+    summary: Optional[Path] = typer.Option(None, "--summary", help="Write the session summary JSON here."),
+    max_seconds: Optional[float] = typer.Option(None, "--max-seconds", min=0.0,
+                                                help="Stop after this many seconds."),
+    speak: bool = typer.Option(False, "--speak", help="Speak the cues (pyttsx3 or espeak-ng)."),
+    mirror: Optional[bool] = typer.Option(None, "--mirror/--no-mirror",
+                                          help="Mirror the view (default: cameras mirrored, files and streams not)."),
+    realtime: bool = typer.Option(True, "--realtime/--every-frame",
+                                  help="A video file plays at its own rate (frames dropped when "
+                                       "behind), or hands over every frame."),
+    setup: bool = typer.Option(True, "--setup/--no-setup", help="Check the camera view before timing."),
+    catalog: List[Path] = typer.Option([], "--catalog", help="Extra folder of stretch files."),
+    routines: List[Path] = typer.Option([], "--routines", help="Extra folder of routine files."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="e.g. 'stenosis': narrower bands."),
+) -> None:
+    """Coach live: skeleton, angles against their bands, hold timer and cues.
+
+    Keys: space pause/resume, n next stretch, p pain stop (ends the stretch, logged), q quit.
+    """
+    from posecheck.run.live import LiveOptions, LiveSession
+
+    opts = LiveOptions(stretch=stretch, routine=routine, source=source, model=model, window=not no_window,
+                       record=record, summary=summary, max_seconds=max_seconds, speak=speak, mirror=mirror,
+                       realtime=realtime, setup=setup, catalog_dirs=tuple(catalog),
+                       routine_dirs=tuple(routines), profile=profile)
+    LiveSession(opts).run()
+    if summary is not None:
+        typer.echo(f"summary written to {summary}", err=True)

@@ -1,0 +1,405 @@
+"""The coach: a per-stretch state machine from catalogue data, fed one frame's metrics at a time.
+
+setup -> entering (getting into position) -> holding -> released -> rest -> next side / rep -> done
+
+Timing, as a physio counts it:
+- a hold starts (its `start_s`) the moment every judged metric is inside its enter band; the
+  timer shows and counts only once the position has been kept for `dwell_s` (passing through
+  the band while getting into position never counts);
+- while holding, the wider leave band applies; an excursion shorter than `grace_s` pauses the
+  timer, a longer one ends the hold at the last in-band moment (`end_s`);
+- `duration_s` is the counted time (after the dwell, without pauses); `completed` means it
+  reached the target. A completed hold keeps counting until the person releases;
+- no pose, or a judged metric unseen, pauses the timer ("low_confidence"); after `lost_s`
+  unseen a hold ends.
+Dynamic stretches (kind "reps") count full cycles while in position: one extreme then the
+other. Pure Python: `live` and `analyze` share it exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from posecheck.coach.catalog.schema import Cue, Stretch, resolve
+from posecheck.coach.cues import CueSelector
+from posecheck.coach.judging import (Evaluation, JudgedMetric, Judgement, body_part, evaluate, judge_frame,
+                      pick_side)
+
+__all__ = ["Coach", "CoachResult", "CueEvent", "Feedback", "Hold", "Judgement", "judge_frame"]
+
+PAIN_STOP = Cue("pain-stop", "Stopped for pain: rest now, and see a professional if sharp pain "
+                "persists", 1000, safety=True)
+
+
+@dataclass(frozen=True)
+class Hold:
+    side: str | None
+    start_s: float
+    end_s: float
+    duration_s: float
+    target_s: float
+    completed: bool
+    peak: dict
+
+
+@dataclass(frozen=True)
+class CueEvent:
+    t_s: float
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CoachResult:
+    stretch: str
+    holds: list[Hold]
+    reps: int | None
+    cues: list[CueEvent]
+    pain_stops: list[float]
+    asymmetry: dict | None
+    sets_done: int = 0
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class Feedback:
+    t_s: float
+    state: str
+    side: str | None
+    hold_s: float
+    target_s: float
+    reps_done: int
+    sets_done: int
+    cue: Cue | None
+    judged: tuple[JudgedMetric, ...]
+    rest_left_s: float = 0.0
+    holds_done: int = 0
+
+
+# -- the state machine -------------------------------------------------------------
+class Coach:
+    def __init__(self, stretch: Stretch, start_side: str | None = None):
+        self.s = stretch
+        self.t = stretch.timing
+        self.expected = start_side if stretch.sided else None
+        self.cues = CueSelector(self.t.cue_cooldown_s)
+        self.events: list[CueEvent] = []
+        self.holds: list[Hold] = []
+        self.pain_stops: list[float] = []
+        self.done_per_side = {s: 0 for s in stretch.sides} if stretch.sided else {None: 0}
+        self.state = "setup"
+        self.side: str | None = self.expected
+        self.user_paused = False
+        self.rest_until = -math.inf
+        self.switch_pending = False
+        self._reset_attempt()
+        # reps
+        self.cycles = self.total_cycles = self.sets_done = 0
+        self._armed: str | None = None
+        self._first: str | None = None
+
+    def _reset_attempt(self) -> None:
+        self.start_s: float | None = None   # first in-band moment
+        self.counting = False
+        self.hold_s = 0.0
+        self.last_in = -math.inf
+        self.last_seen = -math.inf
+        self.prev_counted: float | None = None
+        self.peak: dict[str, float] = {}
+        self.entry: dict[str, float] = {}
+
+    # -- public controls ----------------------------------------------------------
+    def pause(self, t_s: float) -> None:
+        self.user_paused = True
+        self.prev_counted = None
+
+    def resume(self, t_s: float) -> None:
+        self.user_paused = False
+        self.prev_counted = None
+        self.last_in = self.last_seen = t_s
+        if not self.counting:
+            self.start_s = None  # a dwell restarts
+
+    def pain_stop(self, t_s: float) -> None:
+        if self.state == "done":
+            return
+        self._end_hold()
+        self.pain_stops.append(t_s)
+        self.events.append(CueEvent(t_s, PAIN_STOP.id, PAIN_STOP.text))
+        self.cues.current = PAIN_STOP
+        self.state = "done"
+
+    def skip(self, t_s: float) -> None:
+        """Key n: finish this side (or set) now and move on."""
+        if self.state == "done":
+            return
+        self._end_hold()
+        if self.s.kind == "reps":
+            self._finish_set(t_s)
+            return
+        key = self.side if self.s.sided else None
+        if self.s.sided and key is None:
+            key = self._next_side() or "left"
+        self.done_per_side[key] = max(self.done_per_side[key], self.s.dose.reps)
+        self._after_slot(t_s, rest=False)
+
+    # -- per frame ----------------------------------------------------------------
+    def update(self, t_s: float, values: dict[str, float] | None) -> Feedback:
+        if self.state == "done":
+            return self._fb(t_s, [], [])
+        if self.user_paused:
+            return self._fb(t_s, [], [], state="paused")
+        if values is None:
+            return self._unseen(t_s, ["pose"], [])
+        if self.state == "rest" and t_s < self.rest_until:
+            return self._fb(t_s, self._wanted_rest(), [])
+        if self.state in ("rest", "setup", "released"):
+            self.state = "entering"
+        holding = self.state in ("holding", "paused")
+        if self.start_s is None:  # side free until a hold (or its dwell) begins
+            self.side = pick_side(self.s, values, self.expected)
+        ev = evaluate(self.s, values, self.side, holding or self.start_s is not None)
+        if ev.unseen:
+            return self._unseen(t_s, ev.unseen, ev.judged)
+        self.last_seen = t_s
+        wanted = self._safety_and_faults(values, ev)
+        if self.s.kind == "reps":
+            return self._step_reps(t_s, values, ev, wanted)
+        return self._step_hold(t_s, ev, wanted)
+
+    def _step_hold(self, t_s: float, ev: Evaluation, wanted: list[Cue]) -> Feedback:
+        if self.state == "entering":
+            self._step_entering(t_s, ev, wanted)
+        elif ev.in_leave:
+            self._count(t_s, ev)
+            self.state = "holding"
+            wanted.append(self._cue("release" if self.hold_s >= self.s.dose.hold_s else "hold-steady"))
+        else:
+            self.prev_counted = None
+            self.state = "paused"
+            if t_s - self.last_in > self.t.grace_s:
+                self._break(t_s)
+            if self.state in ("paused", "released"):
+                wanted += self._failing(ev)
+            else:  # a completed hold was let go: rest / next side / done
+                wanted = self._wanted_rest()
+        return self._fb(t_s, wanted, ev.judged)
+
+    def _step_entering(self, t_s: float, ev: Evaluation, wanted: list[Cue]) -> None:
+        side_done = self.s.sided and self._side_complete(self.side) and self._next_side()
+        if side_done:
+            wanted.append(self._cue("switch-side"))
+            self.start_s = None
+            return
+        in_band = ev.in_leave if self.start_s is not None else ev.in_enter
+        if not in_band:
+            self.start_s = None
+            self.entry = {}
+            wanted += self._failing(ev)
+            return
+        if self.start_s is None:
+            self.start_s = t_s
+            self.entry = {n: v for n, v, _, _ in ev.judged}
+        self.last_in = t_s
+        if t_s - self.start_s >= self.t.dwell_s:
+            self.counting, self.state, self.prev_counted = True, "holding", t_s
+            self.cues.clear()  # a new phase: its cue may speak at once
+            self._track_peak(ev)
+            wanted.append(self._cue("hold-steady"))
+
+    def _count(self, t_s: float, ev: Evaluation) -> None:
+        if self.prev_counted is not None:
+            self.hold_s += t_s - self.prev_counted
+        self.prev_counted = t_s
+        self.last_in = t_s
+        self._track_peak(ev)
+
+    def _track_peak(self, ev: Evaluation) -> None:
+        """Deepest value per metric: away from the band end the person entered from."""
+        for name, value, band, _ in ev.judged:
+            start = self.entry.get(name, value)
+            deeper_is_up = abs(start - band.lo) <= abs(start - band.hi)
+            old = self.peak.get(name)
+            if old is None or (value > old if deeper_is_up else value < old):
+                self.peak[name] = value
+
+    def _break(self, t_s: float) -> None:
+        """The hold ended (excursion beyond grace, or unseen beyond lost_s)."""
+        completed = self.hold_s >= self.s.dose.hold_s
+        self._end_hold()
+        if completed:
+            self._after_slot(t_s, rest=True)
+        else:
+            self.state = "released"
+
+    def _end_hold(self) -> None:
+        if self.counting and self.start_s is not None:
+            completed = self.hold_s >= self.s.dose.hold_s
+            self.holds.append(Hold(self.side, self.start_s, max(self.last_in, self.start_s),
+                                   self.hold_s, self.s.dose.hold_s, completed, dict(self.peak)))
+            if completed:
+                key = self.side if self.s.sided else None
+                self.done_per_side[key] = self.done_per_side.get(key, 0) + 1
+        self._reset_attempt()
+
+    def _after_slot(self, t_s: float, rest: bool) -> None:
+        """A hold slot is over: rest, then the next side or rep; or done."""
+        self.cues.clear()
+        nxt = self._next_side()
+        if self.s.sided:
+            self.switch_pending = nxt is not None and nxt != self.side
+            self.expected = nxt
+        if self._all_done():
+            self.state = "done"
+            return
+        if rest and self.s.dose.rest_s > 0:
+            self.state, self.rest_until = "rest", t_s + self.s.dose.rest_s
+        else:
+            self.state = "released"
+
+    # -- sides --------------------------------------------------------------------
+    def _side_complete(self, side: str | None) -> bool:
+        return self.done_per_side.get(side, 0) >= self.s.dose.reps
+
+    def _next_side(self) -> str | None:
+        """The side to do next: alternate, the one with fewer completed holds."""
+        left = [s for s in self.s.sides if not self._side_complete(s)]
+        if not left:
+            return None
+        if self.side in left and len(left) > 1:
+            others = [s for s in left if s != self.side]
+            return min(others, key=lambda s: self.done_per_side[s])
+        return min(left, key=lambda s: self.done_per_side[s])
+
+    def _all_done(self) -> bool:
+        return all(self._side_complete(k) for k in self.done_per_side)
+
+    # -- reps ---------------------------------------------------------------------
+    def _step_reps(self, t_s: float, values: dict, ev: Evaluation, wanted: list[Cue]) -> Feedback:
+        if self.state == "entering":
+            self._step_entering(t_s, ev, wanted)
+            if self.state != "holding":
+                return self._fb(t_s, wanted, ev.judged)
+        elif ev.in_leave:
+            self.state, self.last_in = "holding", t_s
+        else:
+            self.state = "paused"
+            wanted += self._failing(ev)
+            if t_s - self.last_in > self.t.grace_s:
+                self._reset_attempt()
+                self.state = "entering"
+                return self._fb(t_s, wanted, ev.judged)
+        self._cycle(values.get(self.s.reps_rule.metric, math.nan))
+        if self.cycles >= self.s.dose.reps > 0:
+            self._finish_set(t_s)
+        return self._fb(t_s, wanted, ev.judged)
+
+    def _cycle(self, value: float) -> None:
+        """Count a cycle each time the extreme opposite to the first one is reached."""
+        rule = self.s.reps_rule
+        extreme = "low" if value <= rule.low else "high" if value >= rule.high else None
+        if extreme is None:
+            return
+        if self._first is None:
+            self._first = extreme
+        if extreme == self._first:
+            self._armed = extreme
+        elif self._armed == self._first:
+            self.cycles += 1
+            self.total_cycles += 1
+            self._armed = None
+
+    def _finish_set(self, t_s: float) -> None:
+        self.sets_done += 1
+        self.cycles, self._armed, self._first = 0, None, None
+        self._reset_attempt()
+        if self.sets_done >= max(self.s.dose.sets, 1):
+            self.state = "done"
+        elif self.s.dose.rest_s > 0:
+            self.state, self.rest_until = "rest", t_s + self.s.dose.rest_s
+        else:
+            self.state = "entering"
+
+    # -- cues and output ----------------------------------------------------------
+    def _cue(self, cue_id: str) -> Cue:
+        return self.s.cue(cue_id) or Cue(cue_id, cue_id.replace("-", " "), 10)
+
+    def _failing(self, ev: Evaluation) -> list[Cue]:
+        return [self._cue(c) for c in dict.fromkeys(ev.failing)]
+
+    def _safety_and_faults(self, values: dict, ev: Evaluation) -> list[Cue]:
+        wanted = [replace(self._cue(c), safety=True) for c in dict.fromkeys(ev.unsafe)]
+        rule = self.s.reps_rule
+        if rule is not None and rule.safe is not None and self.state != "entering":
+            v = values.get(rule.metric, math.nan)
+            if not math.isnan(v) and not rule.safe.contains(v):
+                wanted.append(self._cue("ease-off"))
+        for cue in self.s.cues:
+            if cue.metric and cue.faulted(values.get(resolve(cue.metric, self.side), math.nan)):
+                wanted.append(cue)
+        return wanted
+
+    def _wanted_rest(self) -> list[Cue]:
+        return [self._cue("switch-side")] if self.switch_pending else []
+
+    def _unseen(self, t_s: float, unseen: list[str], judged) -> Feedback:
+        """Low confidence: nothing counts; a hold ends once unseen for longer than lost_s."""
+        self.prev_counted = None
+        if self.counting and t_s - max(self.last_seen, self.last_in) > self.t.lost_s:
+            self._break(t_s)
+        elif not self.counting:
+            self.start_s = None  # a dwell needs to be seen
+        if self.state == "rest" and t_s < self.rest_until:
+            return self._fb(t_s, self._wanted_rest(), judged)
+        if unseen == ["pose"]:
+            cue = self._cue("no-pose")
+        else:
+            how = {"side": "turn so the camera sees your side", "front": "face the camera"}.get(
+                self.s.view, "move so the camera sees all of you")
+            cue = replace(self._cue("low-confidence"),
+                          text=f"I can't see your {body_part(unseen[0])}: {how}")
+        state = "setup" if self.state == "setup" else "low_confidence"
+        return self._fb(t_s, [cue], judged, state=state)
+
+    def _fb(self, t_s: float, wanted: list[Cue], judged, state: str | None = None) -> Feedback:
+        if self.state == "done" and not self.pain_stops:
+            wanted = []
+        cue, announced = self.cues.update(t_s, wanted)
+        if self.state == "done" and self.pain_stops:
+            cue, announced = PAIN_STOP, False
+        if announced:
+            self.events.append(CueEvent(t_s, cue.id, cue.text))
+        reps = self.cycles if self.s.kind == "reps" else sum(self.done_per_side.values())
+        rest_left = max(self.rest_until - t_s, 0.0) if self.state == "rest" else 0.0
+        return Feedback(t_s, state or self.state, self.side, self.hold_s if self.counting else 0.0,
+                        self.s.dose.hold_s if self.s.kind == "hold" else 0.0, reps, self.sets_done,
+                        cue, tuple(judged), rest_left, sum(self.done_per_side.values()))
+
+    def result(self) -> CoachResult:
+        holds = list(self.holds)
+        if self.counting and self.start_s is not None:  # a hold still going at the end
+            holds.append(Hold(self.side, self.start_s, max(self.last_in, self.start_s), self.hold_s,
+                              self.s.dose.hold_s, self.hold_s >= self.s.dose.hold_s, dict(self.peak)))
+        return CoachResult(self.s.id, holds, self.total_cycles if self.s.kind == "reps" else None,
+                           list(self.events), list(self.pain_stops), asymmetry(self.s, holds),
+                           self.sets_done, self.state == "done")
+
+
+def asymmetry(stretch: Stretch, holds: list[Hold]) -> dict | None:
+    """Left vs right: the deepest peak of each judged metric over each side's holds."""
+    if not stretch.sided:
+        return None
+    out = {}
+    for judge in stretch.judges:
+        per_side = {}
+        for side in stretch.sides:
+            name = resolve(judge.metric, side)
+            vals = [h.peak[name] for h in holds if h.side == side and name in h.peak]
+            if vals:
+                enter = judge.bands(side)[0]
+                mid = (enter.lo + enter.hi) / 2
+                per_side[side] = max(vals, key=lambda v: abs(v - mid))
+        if len(per_side) == 2:
+            out[judge.metric] = {**per_side, "diff": per_side["left"] - per_side["right"]}
+    return out

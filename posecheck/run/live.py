@@ -1,0 +1,375 @@
+"""`posecheck live`: coach from a camera, a video file or a stream, frame by frame.
+
+newest frame (capture thread, stale frames dropped) -> pose (VIDEO mode, run
+synchronously on that frame) -> swap correction -> metrics -> one-euro -> coach ->
+overlay -> window / recorder. VIDEO mode on the newest frame gives the lowest
+capture-to-display latency: the skeleton drawn belongs to the very frame shown, and
+no frame waits in a queue; LIVE_STREAM mode would either hold the frame back until
+its callback (the same latency plus a thread hop) or draw an older pose on a newer
+frame.
+
+Each step of the plan (one stretch, or a routine's stretches) runs: a countdown
+(routines), the set-up screen until the camera view is right, then the coach until
+it is done, `n` skips, or `p` stops for pain. Whatever ends the session (q, end of
+stream, camera lost, --max-seconds), the summary is built from what was measured.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from posecheck.measure import metrics
+from posecheck.media.capture import LatestFrameSource
+from posecheck.errors import InputError, UsageError
+from posecheck.media.framelog import FrameLog
+from posecheck.media.livesink import Sink
+
+SETUP_OK_S = 0.5        # the view must be right this long before timing starts
+SETUP_MAX_S = 15.0      # after this, start anyway (the set-up problems stay on screen as a cue)
+DONE_STATES = ("done", "finished", "complete")
+
+
+@dataclass
+class LiveOptions:
+    stretch: str | None = None
+    routine: str | None = None
+    source: str = "0"
+    model: str | None = None
+    window: bool = True
+    record: Path | None = None
+    summary: Path | None = None
+    max_seconds: float | None = None
+    speak: bool = False
+    mirror: bool | None = None          # None: mirror cameras, not files or streams
+    realtime: bool = True               # False: a file hands over every frame (no drops)
+    setup: bool = True
+    catalog_dirs: tuple[Path, ...] = ()
+    routine_dirs: tuple[Path, ...] = ()
+    profile: str | None = None
+
+
+@dataclass
+class Step:
+    stretch: object
+    countdown_s: float = 0.0
+    status: str = "not reached"         # -> done | skipped | pain stop | stopped
+    coach: object | None = None
+
+
+@dataclass
+class Stats:
+    frames: int = 0
+    with_pose: int = 0
+    first_t: float | None = None
+    last_t: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+
+
+def plan_steps(opts: LiveOptions, catalog) -> tuple[list[Step], object | None]:
+    """The steps to run and the routine (None for a single stretch)."""
+    from posecheck.coach.catalog import get_stretch
+
+    if opts.stretch and opts.routine:
+        raise UsageError("give either --stretch or --routine, not both")
+    if opts.routine:
+        from posecheck.coach.routines import get_routine
+
+        routine = get_routine(opts.routine, opts.routine_dirs, catalog)
+        return [Step(s.apply(catalog[s.stretch]), routine.transition_s) for s in routine.steps], routine
+    if not opts.stretch:
+        raise UsageError("say what to coach: --stretch ID (see `posecheck list`) or --routine low-back")
+    return [Step(get_stretch(opts.stretch, catalog=catalog))], None
+
+
+class LiveSession:
+    """One live session; `run()` returns the summary dict (also written with --summary)."""
+
+    def __init__(self, opts: LiveOptions, echo=lambda msg: print(msg, file=sys.stderr)):
+        from posecheck.coach.catalog import load_catalog
+
+        self.opts, self.echo = opts, echo
+        self.catalog = load_catalog(extra_dirs=opts.catalog_dirs, profile=opts.profile)
+        self.steps, self.routine = plan_steps(opts, self.catalog)
+        if opts.window and sys.platform.startswith("linux") and not (
+                os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            raise InputError("no display to open a window on: add --no-window (and --summary/--record)")
+        self.current = 0
+        self.phase = "countdown"
+        self.phase_t: float | None = None
+        self.setup_ok_since: float | None = None
+        self.paused = False
+        self.quit = False
+        self.end_reason = "stopped"
+        self.stats = Stats()
+        self.last_image = None
+        self.speaker = None
+        self._last_cue = None
+        self._last_fb = None
+        self.record_info: dict | None = None
+        self._state, self._cue_id = "setup", None
+        self.log = FrameLog(None, [*metrics.STANDARD_ANGLES, *self._own_columns()])
+
+    def _own_columns(self) -> list[str]:
+        from posecheck.run.analysis import stretch_columns
+
+        cols: list[str] = []
+        for step in self.steps:
+            cols += [c for c in stretch_columns(step.stretch) if c not in cols]
+        return cols
+
+    # -- the loop ------------------------------------------------------------------
+    def run(self) -> dict:
+        from posecheck.pose.engine import PoseEngine
+        from posecheck.measure.sides import SwapCorrector
+        from posecheck.measure.smoothing import OneEuroDict
+
+        if self.opts.speak:
+            from posecheck.media.speech import Speaker
+
+            self.speaker = Speaker.create(warn=self.echo)
+        # 7 raw values: glitches of up to 3 frames are dropped, as analyze's Hampel does
+        self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7)
+        # open the source first: a wrong camera index fails before the model loads
+        source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
+        self.source = source
+        engine = PoseEngine(self.opts.model, mode="video")
+        self.engine = engine
+        mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
+        self.sink = Sink(self.opts, source.fps, source.size, mirror)
+        try:
+            with engine:               # load the model before the clock starts
+                with source:
+                    self.stats.started = time.monotonic()
+                    self._loop(source)
+        finally:
+            self.stats.ended = time.monotonic()
+            self._end_steps()
+            self.record_info = self.sink.close_recorder(source.frames_read - 1)
+            summary = self._summary()
+            self.sink.close_window(summary)
+            if self.speaker is not None:
+                self.speaker.close()
+        if self.opts.summary:
+            from posecheck.media.summary import write_json
+
+            write_json(self.opts.summary, summary)
+        self.echo(session_line(summary))
+        return summary
+
+    def _loop(self, source: LatestFrameSource) -> None:
+        while not self.quit:
+            if self.opts.max_seconds is not None and time.monotonic() - self.stats.started >= self.opts.max_seconds:
+                self.end_reason = "max-seconds reached"
+                return
+            frame = source.read(timeout=0.25)
+            if frame is None:
+                if source.ended:
+                    self.end_reason = source.end_reason or "end of stream"
+                    return
+                self._keys(self.sink.poll_key())   # keep the window responsive while waiting
+                continue
+            image = self._process(frame)
+            self.sink.show(image, frame.index)
+            self.stats.latencies_ms.append((time.monotonic() - frame.captured_at) * 1000.0)
+            self._keys(self.sink.poll_key())
+            if self.sink.closed_by_user():
+                self.end_reason = "window closed"
+                return
+
+    # -- one frame -------------------------------------------------------------------
+    def _process(self, frame):
+        t = frame.t_s
+        pose = self.engine.detect(frame.image, t)
+        if pose is not None:
+            pose = self.swap.correct(pose)
+        values = self.smooth(t, metrics.measure(pose) if pose is not None else None)
+        st = self.stats
+        st.frames += 1
+        st.with_pose += int(pose is not None)
+        st.first_t = t if st.first_t is None else st.first_t
+        st.last_t = t
+        if self.current >= len(self.steps):
+            self.quit, self.end_reason = True, "routine finished" if self.routine else "stretch finished"
+            return self.sink.draw_plain(frame.image, pose)
+        step = self.steps[self.current]
+        if self.phase_t is None:
+            self.phase_t = t
+            self.phase = "countdown" if step.countdown_s > 0 else "setup"
+        self._state, self._cue_id = self.phase, None
+        if self.phase == "setup" and not self.opts.setup:
+            self._enter("coach", t)
+        if self.phase == "countdown":
+            image = self._countdown(frame, pose, step, t)
+        elif self.phase == "setup" and self.opts.setup:
+            image = self._setup(frame, pose, step, t)
+        else:
+            image = self._coach(frame, pose, values, step, t)
+        # every processed frame is measured, whatever the phase: the angles cover the session
+        self.log.add(frame.index, t, pose is not None, values, self._state, self._cue_id)
+        return image
+
+    def _countdown(self, frame, pose, step, t):
+        left = step.countdown_s - (t - self.phase_t)
+        if left <= 0:
+            self._enter("setup", t)
+        n = len(self.steps)
+        title = f"Next ({self.current + 1}/{n}): {step.stretch.name}"
+        self._say(f"Next: {step.stretch.name}", t)
+        return self.sink.draw_countdown(frame.image, title, getattr(step.stretch, "setup", ""),
+                                        left, step.countdown_s)
+
+    def _setup(self, frame, pose, step, t):
+        from posecheck.measure.viewcheck import check_view
+
+        problems = [("no_pose", "Step into the picture: I can't see anyone yet")] if pose is None \
+            else check_view(pose, step.stretch.view).problems
+        if problems:
+            self.setup_ok_since = None
+            self._say(problems[0][1], t)
+        elif self.setup_ok_since is None:
+            self.setup_ok_since = t
+        ok_for = 0.0 if self.setup_ok_since is None else t - self.setup_ok_since
+        if ok_for >= SETUP_OK_S or t - self.phase_t >= SETUP_MAX_S:
+            self._enter("coach", t)
+        return self.sink.draw_setup(frame.image, problems, pose, f"Set up: {step.stretch.name}",
+                                    ok_for / SETUP_OK_S)
+
+    def _coach(self, frame, pose, values, step, t):
+        from posecheck.coach.coach import Coach
+
+        if step.coach is None:
+            step.coach = Coach(step.stretch)
+            step.status = "started"
+        fb = None if self.paused else step.coach.update(t, values if pose is not None else None)
+        self._state = "paused" if self.paused else self._state
+        if fb is not None:
+            self._state, self._cue_id = fb.state, fb.cue.id if fb.cue else None
+            if fb.cue is not None:
+                self._say(fb.cue.text, t)
+            if fb.state in DONE_STATES:
+                self._next_step("done", t)
+        self._last_fb = fb if fb is not None else self._last_fb
+        return self.sink.draw_coach(frame.image, pose, self._last_fb, step.stretch, self._fps(),
+                                    paused=self.paused)
+
+    # -- control ------------------------------------------------------------------------
+    def _enter(self, phase: str, t: float) -> None:
+        self.phase, self.phase_t, self.setup_ok_since = phase, t, None
+
+    def _next_step(self, status: str, t: float) -> None:
+        step = self.steps[self.current]
+        step.status = status
+        self.current += 1
+        self.phase_t, self.setup_ok_since, self._last_fb = None, None, None
+        if self.current >= len(self.steps):
+            self.quit = True
+            self.end_reason = "routine finished" if self.routine else "stretch finished"
+
+    def _keys(self, key: int) -> None:
+        if key < 0 or self.current >= len(self.steps):
+            if key in (ord("q"), 27):
+                self.quit, self.end_reason = True, "quit"
+            return
+        step, t = self.steps[self.current], self.stats.last_t
+        ch = chr(key & 0xFF).lower()
+        if ch in ("q", "\x1b"):
+            self.quit, self.end_reason = True, "quit"
+        elif ch == " " and step.coach is not None:
+            self.paused = not self.paused
+            (step.coach.pause if self.paused else step.coach.resume)(t)
+        elif ch == "n":
+            if step.coach is not None:
+                step.coach.skip(t)
+            self._next_step("skipped", t)
+        elif ch == "p":
+            if step.coach is not None:
+                step.coach.pain_stop(t)
+            self.echo(f"pain stop at {t:.1f} s: {step.stretch.name} ended and logged")
+            self._next_step("pain stop", t)
+
+    def _say(self, text: str, t: float) -> None:
+        if self.speaker is not None and text != self._last_cue:
+            self.speaker.say(text)
+        self._last_cue = text
+
+    def _fps(self) -> float | None:
+        st = self.stats
+        elapsed = time.monotonic() - st.started
+        return st.frames / elapsed if elapsed > 0.5 else None
+
+    def _end_steps(self) -> None:
+        for step in self.steps:
+            if step.status == "started":
+                step.status = "stopped"
+
+    # -- summary --------------------------------------------------------------------------
+    def _summary(self) -> dict:
+        holds, cues, reps, pains = [], [], None, []
+        for step in self.steps:
+            if step.coach is None:
+                continue
+            result = step.coach.result()
+            holds += [(step.stretch.id, h) for h in result.holds]
+            cues += list(result.cues)
+            pains += [{"t_s": round(t, 3), "stretch": step.stretch.id} for t in result.pain_stops]
+            if result.reps is not None:
+                reps = (reps or 0) + result.reps
+        return build_live_summary(self, holds, cues, reps, pains)
+
+
+def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -> dict:
+    """interface.md's summary for the session, plus a "live" block (fps, latency, drops)."""
+    from posecheck.media.summary import build_summary
+
+    st, src = session.stats, session.source
+    wall = max((st.ended or time.monotonic()) - st.started, 1e-9)
+    lat = np.asarray(st.latencies_ms, dtype=float)
+    live = {
+        "source": session.opts.source, "source_kind": src.kind, "source_fps": round(src.fps, 3),
+        "fps": round(st.frames / wall, 2), "wall_s": round(wall, 3),
+        "frames_read": src.frames_read, "frames_dropped": src.frames_dropped,
+        "latency_ms": ({"median": round(float(np.median(lat)), 1), "p95": round(float(np.percentile(lat, 95)), 1),
+                        "max": round(float(lat.max()), 1)} if lat.size else None),
+        "end_reason": session.end_reason,
+    }
+    if session.record_info:
+        live["record"] = session.record_info
+    extra = {"live": live}
+    if pain_stops:
+        extra["pain_stops"] = list(pain_stops)
+    if session.routine is not None:
+        extra["routine"] = {"id": session.routine.id, "steps": [
+            {"stretch": s.stretch.id, "status": s.status} for s in session.steps]}
+    holds.sort(key=lambda sh: sh[1].start_s)
+    stretch_id = session.routine.id if session.routine is not None else session.steps[0].stretch.id
+    duration = (st.last_t - st.first_t + 1.0 / src.fps) if st.first_t is not None else 0.0
+    summary = build_summary(
+        video=session.opts.source, stretch=stretch_id, fps=live["fps"], frames=st.frames,
+        frames_with_pose=st.with_pose, duration_s=duration, model=session.engine.model,
+        holds=[h for _, h in holds], reps=reps, cues=sorted(cues, key=lambda c: c.t_s),
+        angles={n: session.log.series(n) for n in session.log.columns}, extra=extra)
+    if session.routine is not None:           # which stretch each hold belongs to
+        for entry, (sid, _) in zip(summary["holds"], holds):
+            entry["stretch"] = sid
+    return summary
+
+
+def session_line(summary: dict) -> str:
+    """The one-line end-of-session report."""
+    live = summary.get("live", {})
+    holds = ", ".join(f"{h['side'] or '-'} {h['duration_s']:.1f}s{'✓' if h['completed'] else ''}"
+                      for h in summary["holds"]) or "none"
+    lat = live.get("latency_ms") or {}
+    return (f"session ({live.get('end_reason')}): holds {holds}; reps {summary['reps']}; "
+            f"{len(summary['cues'])} cues; {live.get('fps')} fps; latency median {lat.get('median')} ms "
+            f"p95 {lat.get('p95')} ms; frames {live.get('frames_read')} read, {live.get('frames_dropped')} dropped")
+
