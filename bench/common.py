@@ -36,7 +36,7 @@ BATCH = ["knee-to-chest-left", "knee-to-chest-right", "supine-hamstring-left", "
          "piriformis-left", "cat-cow"]
 MODELS = ("lite", "full", "heavy")
 # the CLI in a fresh interpreter (the package has no __main__)
-POSECHECK = [sys.executable, "-c", "from posecheck.cli.cli import main; main()"]
+POSECHECK = [sys.executable, "-c", "from posecheck.cli.app import main; main()"]
 
 
 @dataclass(frozen=True)

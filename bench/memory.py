@@ -32,7 +32,7 @@ def vm_hwm_mib() -> float:
 
 def child(video: str, stretch: str, model: str, out: str) -> None:
     common.quiet_mediapipe()
-    from posecheck.run.analysis import analyze
+    from posecheck.run.analyze import analyze
 
     base = vm_hwm_mib()
     t0 = time.perf_counter()

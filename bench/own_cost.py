@@ -86,9 +86,9 @@ class Blocks:
 def one_pass(rec: Recording, stretch_id: str) -> tuple[dict[str, float], dict[str, float]]:
     """Mean (wall, CPU) ms per frame of each stage over the whole recording (one pass)."""
     from posecheck.measure import metrics
-    from posecheck.run.analysis import SMOOTH_HALF_S, SMOOTH_SIGMA_S, stretch_columns
+    from posecheck.run.analyze import SMOOTH_HALF_S, SMOOTH_SIGMA_S, stretch_columns
     from posecheck.coach.catalog import get_stretch
-    from posecheck.coach.coach import Coach
+    from posecheck.coach.machine import Coach
     from posecheck.pose.engine import _mp_image, _to_poses
     from posecheck.media.framelog import FrameLog
     from posecheck.measure.lookahead import DelayLine, Item

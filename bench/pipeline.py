@@ -82,7 +82,7 @@ def analyze_once(clip: common.Clip, model: str, out_dir: Path, annotate: bool = 
     """One `analyze` call; also the time of its first and last frame (from the progress hook),
     which splits the wall time into setup, frame loop and finishing, and the CPU per frame
     of each thread during the loop."""
-    from posecheck.run.analysis import analyze
+    from posecheck.run.analyze import analyze
 
     marks: list[float] = []
     threads = ThreadSampler()

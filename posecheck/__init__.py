@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 
 
 def analyze(path, stretch: str = "auto", **kwargs):
-    """Analyse a recorded video; see `posecheck.run.analysis.analyze` for the options."""
-    from posecheck.run.analysis import analyze as _analyze
+    """Analyse a recorded video; see `posecheck.run.analyze.analyze` for the options."""
+    from posecheck.run.analyze import analyze as _analyze
 
     return _analyze(path, stretch, **kwargs)

@@ -147,7 +147,7 @@ def photo_plan(real: Path) -> list[tuple[Path, Path | None, str]]:
 
 def run_photo_hold(args) -> dict:
     """Build the shaken hold clip, analyse it, and measure detection, stability and the hold."""
-    from posecheck.run.analysis import analyze
+    from posecheck.run.analyze import analyze
     from posecheck.synth.photo_hold import photo_hold_clip
 
     hold, rest, stretch, model = args

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from posecheck.pose.pose import INDEX, N_LANDMARKS, Pose
+from posecheck.pose.landmarks import INDEX, N_LANDMARKS, Pose
 
 SIZE = (640, 480)
 WORLD_SCALE = 1 / 260  # metres per pixel for the default world coordinates

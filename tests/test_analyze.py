@@ -22,7 +22,7 @@ STANDARD = ["hip_left", "hip_right", "knee_left", "knee_right",
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from posecheck.cli.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from posecheck.cli.app import main; main()", *args],
                           capture_output=True, text=True, cwd=cwd, timeout=600)
 
 

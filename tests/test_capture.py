@@ -112,7 +112,7 @@ def test_text_file_is_not_a_video(tmp_path):
 
 
 def test_missing_camera_cli_is_one_line_without_traceback():
-    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.cli import main; main()", "live",
+    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.app import main; main()", "live",
                            "--stretch", "knee-to-chest", "--source", "57", "--no-window"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1

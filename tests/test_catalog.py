@@ -180,7 +180,7 @@ def test_unknown_profile():
 def _app():
     import typer
 
-    from posecheck.cli import cli_catalog
+    from posecheck.cli import catalog as cli_catalog
 
     app = typer.Typer()
     cli_catalog.register(app)

@@ -198,7 +198,7 @@ def _rendered() -> list[str]:
 def test_check_end_to_end_on_one_sample(model):
     name = "knee-to-chest-right" if "knee-to-chest-right" in _rendered() else _rendered()[0]
     env = dict(os.environ, COLUMNS="200", POSECHECK_MODEL=str(model.path))
-    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.cli import main; main()",
+    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.app import main; main()",
                            "check", str(SAMPLES), "--only", name],
                           capture_output=True, text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -10,7 +10,7 @@ import pytest
 
 from posecheck.pose.engine import PoseEngine, read_image
 from posecheck.errors import InputError
-from posecheck.pose.pose import INDEX
+from posecheck.pose.landmarks import INDEX
 from posecheck.media.videoio import VideoReader
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

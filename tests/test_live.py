@@ -216,7 +216,7 @@ def test_cli_live_on_a_real_video_writes_the_summary(tmp_path):
     if not clip.is_file():
         pytest.skip("../shared/data/real absent")
     out, rec = tmp_path / "s.json", tmp_path / "rec.mp4"
-    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.cli import main; main()", "live",
+    proc = subprocess.run([sys.executable, "-c", "from posecheck.cli.app import main; main()", "live",
                            "--stretch", "standing-hamstring", "--source", str(clip), "--no-window",
                            "--summary", str(out), "--record", str(rec), "--max-seconds", "60"],
                           capture_output=True, text=True, timeout=300)
@@ -347,7 +347,7 @@ def test_window_under_xvfb_shows_the_overlay(tmp_path):
     xvfb, display = _xvfb()
     env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
     out = tmp_path / "s.json"
-    live = subprocess.Popen([sys.executable, "-c", "from posecheck.cli.cli import main; main()", "live",
+    live = subprocess.Popen([sys.executable, "-c", "from posecheck.cli.app import main; main()", "live",
                              "--stretch", "knee-to-chest", "--source", str(clip), "--no-setup",
                              "--summary", str(out), "--max-seconds", "14"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -385,7 +385,7 @@ def test_routine_plan_has_countdowns_and_step_doses(tmp_path):
 
 
 def test_keys_pause_next_and_pain_stop(tmp_path):
-    from posecheck.coach.coach import Coach
+    from posecheck.coach.machine import Coach
 
     session = _session(tmp_path, routine="two")
     first = session.steps[0]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from posecheck.cli import cli_models
+from posecheck.cli import models as cli_models
 
 from posecheck.pose import modelbuild
 

@@ -11,10 +11,10 @@ import pytest
 
 from posecheck.media import overlay
 from posecheck.coach.catalog import Band, Cue
-from posecheck.coach.coach import Feedback
+from posecheck.coach.machine import Feedback
 from posecheck.media.overlay import (AMBER, GREEN, GREY, RED, Layout, band_colour, draw_countdown,
                                draw_overlay, draw_setup, draw_summary, joint_of)
-from posecheck.pose.pose import INDEX, Pose
+from posecheck.pose.landmarks import INDEX, Pose
 
 W, H = 640, 480
 COLOUR_TOL = 12   # per channel: anti-aliased edges are avoided by sampling inside shapes

@@ -13,7 +13,7 @@ import math
 import pytest
 
 from posecheck.coach.catalog import load_catalog
-from posecheck.coach.coach import judge_frame
+from posecheck.coach.machine import judge_frame
 
 MIN_AGREE = 29
 COLUMNS = ["hip_left", "hip_right", "knee_left", "knee_right", "leg_raise_left", "leg_raise_right",
@@ -71,7 +71,7 @@ def test_photos_agree_with_labels(measured):
 ])
 def test_in_position_photo_starts_a_hold(measured, photo, side):
     """A still in-position photo repeated at 10 fps for 8 s gives one hold of ~7 s."""
-    from posecheck.coach.coach import Coach
+    from posecheck.coach.machine import Coach
 
     row, values = measured[photo]
     stretch = load_catalog(user_dir=False)[row["stretch"]]

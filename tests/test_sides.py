@@ -9,7 +9,7 @@ try:  # tests/ as a package or as a plain folder on sys.path
 except ImportError:
     from posebuild import at, flip_x, lunge, make_pose, side_view
 
-from posecheck.pose.pose import LANDMARKS
+from posecheck.pose.landmarks import LANDMARKS
 from posecheck.measure.sides import (SwapCorrector, facing_x, near_side, near_side_from_face,
                              stretched_side)
 
@@ -189,7 +189,7 @@ def test_swap_corrector_needs_a_close_mirrored_match():
     # max_match it would mirror)
     from dataclasses import replace
 
-    from posecheck.pose.pose import INDEX
+    from posecheck.pose.landmarks import INDEX
 
     a = make_pose(lunge(-1), z=_depth("left"), t_s=0.0)
     legs = [INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("knee", "ankle", "heel", "foot_index")]

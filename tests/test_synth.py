@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from posecheck.errors import UsageError
-from posecheck.pose.pose import INDEX, LANDMARKS
+from posecheck.pose.landmarks import INDEX, LANDMARKS
 from posecheck.synth.body import Look, body_parts
 from posecheck.synth.camera import Camera
 from posecheck.synth.clip import make_scene, render_clip, standard_angles
@@ -265,7 +265,7 @@ def test_samples_render_command_writes_clip_and_truth(tmp_path):
     import typer
     from typer.testing import CliRunner
 
-    from posecheck.cli import cli_samples
+    from posecheck.cli import samples as cli_samples
 
     app = typer.Typer()
     cli_samples.register(app)

@@ -1,5 +1,5 @@
 """The typer command line: one module per command group. Nothing imports this package."""
 
-from posecheck.cli.cli import main
+from posecheck.cli.app import main
 
 __all__ = ["main"]

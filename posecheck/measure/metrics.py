@@ -19,7 +19,7 @@ import numpy as np
 
 from posecheck.measure.geometry import (angle_between, elevation, from_horizontal,
                        from_vertical, nanmid, unit)
-from posecheck.pose.pose import INDEX, Pose
+from posecheck.pose.landmarks import INDEX, Pose
 from posecheck.measure.sides import facing_x, near_side
 
 SIDES = ("left", "right")

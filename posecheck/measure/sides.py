@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from posecheck.measure.geometry import cross2, nanmid, norm
-from posecheck.pose.pose import INDEX, MIRROR, Pose
+from posecheck.pose.landmarks import INDEX, MIRROR, Pose
 from posecheck.measure.viewcheck import width_ratio
 
 Side = str  # "left" | "right"

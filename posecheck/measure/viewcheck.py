@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from posecheck.measure.geometry import nanmid, norm
-from posecheck.pose.pose import INDEX, Pose
+from posecheck.pose.landmarks import INDEX, Pose
 
 VIEWS = ("side", "front", "any")
 

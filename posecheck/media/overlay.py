@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from posecheck.pose.pose import INDEX, SKELETON, Pose
+from posecheck.pose.landmarks import INDEX, SKELETON, Pose
 
 # BGR colours
 GREEN = (80, 200, 60)

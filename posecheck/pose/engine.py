@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from posecheck.errors import InputError
-from posecheck.pose.pose import N_LANDMARKS, Pose
+from posecheck.pose.landmarks import N_LANDMARKS, Pose
 from posecheck.pose.tracking import PersonTracker
 
 MODES = ("image", "video", "live")

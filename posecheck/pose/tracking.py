@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from posecheck.pose.pose import Pose
+from posecheck.pose.landmarks import Pose
 
 
 def _centre(pose: Pose) -> np.ndarray:

@@ -293,7 +293,7 @@ class Outcome:
 
 def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
     """Analyse the clip with the real pipeline (no video, no plot) and judge it."""
-    from posecheck.run.analysis import analyze
+    from posecheck.run.analyze import analyze
     from posecheck.coach.catalog import load_catalog
     from posecheck.errors import UserError
 

@@ -119,7 +119,7 @@ class LiveSession:
         self.log = FrameLog(None, [*metrics.STANDARD_ANGLES, *self._own_columns()])
 
     def _own_columns(self) -> list[str]:
-        from posecheck.run.analysis import stretch_columns
+        from posecheck.run.analyze import stretch_columns
 
         cols: list[str] = []
         for step in self.steps:
@@ -244,7 +244,7 @@ class LiveSession:
                                     ok_for / SETUP_OK_S)
 
     def _coach(self, frame, pose, values, step, t):
-        from posecheck.coach.coach import Coach
+        from posecheck.coach.machine import Coach
 
         if step.coach is None:
             step.coach = Coach(step.stretch)

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from posecheck.errors import InputError, UsageError
-from posecheck.pose.pose import INDEX, LANDMARKS
+from posecheck.pose.landmarks import INDEX, LANDMARKS
 from posecheck.synth.body import Look, body_parts, random_look
 from posecheck.synth.camera import Camera
 from posecheck.synth.contact import on_floor, settle

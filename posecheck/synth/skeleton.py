@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from posecheck.pose.pose import INDEX, N_LANDMARKS
+from posecheck.pose.landmarks import INDEX, N_LANDMARKS
 
 SIDES = {"l": -1.0, "r": 1.0}  # z sign of each side
 

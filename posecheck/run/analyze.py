@@ -86,7 +86,7 @@ class _Run:
             self.stretch = get_stretch(opts.stretch, catalog=self.catalog)
 
     def run(self) -> Summary:
-        from posecheck.coach.coach import Coach
+        from posecheck.coach.machine import Coach
         from posecheck.coach.recognize import Recognizer
 
         reader = VideoReader(self.path)
@@ -185,7 +185,7 @@ class _Run:
         return stretch
 
     def _coach_for(self, stretch):
-        from posecheck.coach.coach import Coach
+        from posecheck.coach.machine import Coach
 
         if stretch.id not in self.coaches:
             self.coaches[stretch.id] = Coach(stretch)

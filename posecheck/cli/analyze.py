@@ -58,7 +58,7 @@ def analyze_command(
 
 def _one(video: Path, kwargs: dict, quiet: bool = True) -> dict:
     """Analyse one video; a user error becomes a row, not an exception."""
-    from posecheck.run.analysis import analyze
+    from posecheck.run.analyze import analyze
 
     try:
         if quiet:

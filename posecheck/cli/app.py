@@ -19,12 +19,12 @@ app = typer.Typer(
 
 def _register() -> None:
     """Attach each command group from its own module (one job per module)."""
-    from posecheck.cli import cli_analyze
-    from posecheck.cli import cli_catalog
-    from posecheck.cli import cli_check
-    from posecheck.cli import cli_live
-    from posecheck.cli import cli_models
-    from posecheck.cli import cli_samples
+    from posecheck.cli import analyze as cli_analyze
+    from posecheck.cli import catalog as cli_catalog
+    from posecheck.cli import check as cli_check
+    from posecheck.cli import live as cli_live
+    from posecheck.cli import models as cli_models
+    from posecheck.cli import samples as cli_samples
 
     app.add_typer(cli_models.app, name="models")
     for module in (cli_catalog, cli_analyze, cli_live, cli_check, cli_samples):
