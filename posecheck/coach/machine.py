@@ -19,10 +19,11 @@ other. Pure Python: `live` and `analyze` share it exactly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from posecheck.coach.catalog.schema import Cue, Stretch, resolve
 from posecheck.coach.cues import CueSelector
+from posecheck.coach.results import CoachResult, CueEvent, Feedback, Hold, asymmetry
 from posecheck.coach.judging import (Evaluation, JudgedMetric, Judgement, body_part, evaluate, judge_frame,
                       pick_side)
 
@@ -30,51 +31,6 @@ __all__ = ["Coach", "CoachResult", "CueEvent", "Feedback", "Hold", "Judgement", 
 
 PAIN_STOP = Cue("pain-stop", "Stopped for pain: rest now, and see a professional if sharp pain "
                 "persists", 1000, safety=True)
-
-
-@dataclass(frozen=True)
-class Hold:
-    side: str | None
-    start_s: float
-    end_s: float
-    duration_s: float
-    target_s: float
-    completed: bool
-    peak: dict
-
-
-@dataclass(frozen=True)
-class CueEvent:
-    t_s: float
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class CoachResult:
-    stretch: str
-    holds: list[Hold]
-    reps: int | None
-    cues: list[CueEvent]
-    pain_stops: list[float]
-    asymmetry: dict | None
-    sets_done: int = 0
-    done: bool = False
-
-
-@dataclass(frozen=True)
-class Feedback:
-    t_s: float
-    state: str
-    side: str | None
-    hold_s: float
-    target_s: float
-    reps_done: int
-    sets_done: int
-    cue: Cue | None
-    judged: tuple[JudgedMetric, ...]
-    rest_left_s: float = 0.0
-    holds_done: int = 0
 
 
 # -- the state machine -------------------------------------------------------------
@@ -384,22 +340,3 @@ class Coach:
         return CoachResult(self.s.id, holds, self.total_cycles if self.s.kind == "reps" else None,
                            list(self.events), list(self.pain_stops), asymmetry(self.s, holds),
                            self.sets_done, self.state == "done")
-
-
-def asymmetry(stretch: Stretch, holds: list[Hold]) -> dict | None:
-    """Left vs right: the deepest peak of each judged metric over each side's holds."""
-    if not stretch.sided:
-        return None
-    out = {}
-    for judge in stretch.judges:
-        per_side = {}
-        for side in stretch.sides:
-            name = resolve(judge.metric, side)
-            vals = [h.peak[name] for h in holds if h.side == side and name in h.peak]
-            if vals:
-                enter = judge.bands(side)[0]
-                mid = (enter.lo + enter.hi) / 2
-                per_side[side] = max(vals, key=lambda v: abs(v - mid))
-        if len(per_side) == 2:
-            out[judge.metric] = {**per_side, "diff": per_side["left"] - per_side["right"]}
-    return out
