@@ -130,7 +130,3 @@ def nanmid(a, b) -> np.ndarray:
     a_ok = np.isfinite(a).all(-1, keepdims=True)
     b_ok = np.isfinite(b).all(-1, keepdims=True)
     return np.where(a_ok & b_ok, (a + b) / 2, np.where(a_ok, a, b))
-
-
-def _upward():
-    from posecheck.run import analyze  # throwaway: must fail the layering test
