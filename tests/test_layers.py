@@ -21,8 +21,10 @@ ALLOWED = {
     "coach": {"errors", "pose", "measure"},
     "media": {"errors", "pose", "measure", "coach"},
     "synth": {"errors", "pose", "measure", "coach"},
-    "run": {"errors", "pose", "measure", "coach", "media", "synth"},
-    "cli": {"errors", "pose", "measure", "coach", "media", "synth", "run"},
+    "history": {"errors", "coach"},
+    "report": {"errors", "coach", "media", "history"},
+    "run": {"errors", "pose", "measure", "coach", "media", "synth", "history"},
+    "cli": {"errors", "pose", "measure", "coach", "media", "synth", "history", "report", "run"},
     "__init__": {"run"},
 }
 
