@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from posecheck.coach.catalog.schema import Stretch, resolve
+from posecheck.coach.posture import FEATURES, POSTURE_TOL, POSTURES, posture_of, soft
 
 WINDOW_S = 1.5     # scores are averaged over this window
 ENTER = 0.6        # a stretch takes over when its window average reaches this
@@ -48,38 +49,6 @@ BLEND = 0.5        # judges = BLEND x the worst membership + (1 - BLEND) x the m
 VIEWS = {"side": (50.0, 90.0), "front": (0.0, 45.0)}
 VIEW_TOL = 20.0
 VIEW_UNKNOWN = 0.75
-
-# Postures: soft bands on posture features (torso lengths above the floor, degrees).
-# knee_low / knee_gap: the lower knee's height and how much higher the other one is.
-POSTURES: dict[str, dict[str, tuple[float, float]]] = {
-    "lying": {"shoulder_floor": (-9, 0.4), "trunk_lean": (50, 130)},
-    "seated": {"hip_floor": (-9, 0.7), "shoulder_floor": (0.8, 2.2), "trunk_lean": (0, 60)},
-    "half-kneeling": {"trunk_lean": (0, 45), "hip_floor": (0.4, 1.4), "shoulder_floor": (1.1, 2.6),
-                      "knee_low": (-9, 0.5), "knee_gap": (0.35, 9)},
-    "hands-and-knees": {"trunk_lean": (50, 130), "hip_floor": (0.6, 1.8), "shoulder_floor": (0.85, 1.9)},
-    "forearms-and-toes": {"trunk_lean": (50, 130), "hip_floor": (0.15, 1.2), "shoulder_floor": (0.45, 1.4)},
-    "kneeling-folded": {"trunk_lean": (55, 180), "hip_floor": (0.25, 1.2), "shoulder_floor": (-9, 0.9)},
-    "standing": {"hip_floor": (1.3, 9), "knee_max": (150, 180)},
-}
-# `position` text -> posture, first match wins ("half-kneeling" before "kneeling")
-POSTURE_WORDS = (("half-kneeling", "half-kneeling"), ("hands and knees", "hands-and-knees"),
-                 ("forearms", "forearms-and-toes"), ("folded", "kneeling-folded"),
-                 ("lying", "lying"), ("seated", "seated"), ("sitting", "seated"),
-                 ("standing", "standing"))
-POSTURE_TOL = {"deg": 15.0, "torso": 0.15}
-_FEATURES = ("shoulder_floor", "hip_floor", "trunk_lean", "knee_low", "knee_gap", "knee_max")
-
-
-def posture_of(stretch: Stretch) -> str | None:
-    """The stretch's posture from its catalogue `position` text (None: not gated)."""
-    text = stretch.position.lower()
-    return next((p for word, p in POSTURE_WORDS if word in text), None)
-
-
-def soft(value: np.ndarray, lo: np.ndarray, hi: np.ndarray, tol: np.ndarray) -> np.ndarray:
-    """1 inside [lo, hi], falling linearly to 0 at `tol` outside; nan stays nan."""
-    d = np.maximum(np.maximum(lo - value, value - hi), 0.0)
-    return np.clip(1.0 - d / tol, 0.0, 1.0)
 
 
 @dataclass
@@ -169,13 +138,13 @@ class Recognizer:
         count = {p: postures.count(p) for p in set(postures)}
         self.s_unique = np.array([UNIQUE_BONUS if p is not None and count[p] == 1 else 0.0
                                   for p in postures])
-        p_rows = [(pi, _FEATURES.index(f), lo, hi) for pi, bands in enumerate(POSTURES.values())
+        p_rows = [(pi, FEATURES.index(f), lo, hi) for pi, bands in enumerate(POSTURES.values())
                   for f, (lo, hi) in bands.items()]
         self.p_posture = np.array([r[0] for r in p_rows])
         self.p_feature = np.array([r[1] for r in p_rows])
         self.p_lo = np.array([r[2] for r in p_rows], float)
         self.p_hi = np.array([r[3] for r in p_rows], float)
-        self.p_tol = np.array([POSTURE_TOL["deg" if _FEATURES[r[1]] in ("trunk_lean", "knee_max")
+        self.p_tol = np.array([POSTURE_TOL["deg" if FEATURES[r[1]] in ("trunk_lean", "knee_max")
                                            else "torso"] for r in p_rows])
         self.p_starts = np.flatnonzero(np.r_[True, np.diff(self.p_posture) != 0])
         view = [VIEWS.get(s.view, (-1.0, 999.0)) for s in self.stretches]
