@@ -26,6 +26,7 @@ ALLOWED = {
     "run": {"errors", "pose", "measure", "coach", "media", "synth", "history"},
     "cli": {"errors", "pose", "measure", "coach", "media", "synth", "history", "report", "run"},
     "__init__": {"run"},
+    "__main__": {"cli"},
 }
 
 
