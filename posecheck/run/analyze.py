@@ -17,6 +17,7 @@ import numpy as np
 
 from posecheck.measure import metrics
 from posecheck.coach.catalog import get_stretch, load_catalog
+from posecheck.coach.catalog.schema import with_style
 from posecheck.pose.engine import PoseEngine
 from posecheck.media.framelog import FrameLog
 from posecheck.measure.lookahead import DelayLine, Item
@@ -48,19 +49,22 @@ class AnalyzeOptions:
     progress: Callable[[int, int], None] | None = None
     people: int = 1
     notes: list[str] = field(default_factory=list)
+    style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
-            progress: Callable[[int, int], None] | None = None, people: int = 1) -> Summary:
+            progress: Callable[[int, int], None] | None = None, people: int = 1,
+            style: str | None = None) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
     people: how many persons MediaPipe looks for; 2 keeps the coached person when a
     partner is in frame, at about twice the inference cost.
+    style: "reps" does a stretch that has a [rep_style] as repetitions with a short top hold.
     """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
-                          annotate, plot, progress, people)
+                          annotate, plot, progress, people, style=style)
     return _Run(Path(path), opts).run()
 
 
@@ -83,7 +87,7 @@ class _Run:
         self.catalog = load_catalog(extra_dirs=opts.catalog_dirs, profile=opts.profile)
         self.auto = opts.stretch == "auto"
         if not self.auto:
-            self.stretch = get_stretch(opts.stretch, catalog=self.catalog)
+            self.stretch = with_style(get_stretch(opts.stretch, catalog=self.catalog), opts.style)
 
     def run(self) -> Summary:
         from posecheck.coach.machine import Coach
@@ -188,6 +192,8 @@ class _Run:
         from posecheck.coach.machine import Coach
 
         if stretch.id not in self.coaches:
+            if self.opts.style in dict(stretch.styles):
+                stretch = with_style(stretch, self.opts.style)
             self.coaches[stretch.id] = Coach(stretch)
         return self.coaches[stretch.id]
 
