@@ -95,7 +95,31 @@ BAD_CASES = [
     ("placeholder unsided", MINIMAL.replace('sides = ["left", "right"]', "sides = []"), "hip_{side}"),
     ("reps without [reps]", MINIMAL.replace('kind = "hold"', 'kind = "reps"'), "reps"),
     ("not TOML", MINIMAL + "[[judge\n", "TOML"),
+    ("style without rep_style", MINIMAL + 'style = "reps"\n', "style"),
+    ("bad style", MINIMAL + 'style = "flow"\n', "style"),
+    ("bad rep_style key", MINIMAL + "[rep_style]\nreps = 10\nhold = 2\n", "rep_style.hold"),
 ]
+
+
+def test_rep_style_from_a_users_file(tmp_path):
+    """An override file of the bridge's id choosing its rep style: 10 x 2 s, no rest."""
+    write(tmp_path, "bridge.toml", 'id = "bridge"\nstyle = "reps"\n[rep_style]\nreps = 6\n')
+    s = load_catalog(extra_dirs=[tmp_path])["bridge"]
+    assert s.rep_style and (s.dose.reps, s.dose.hold_s, s.dose.rest_s) == (6, 2.0, 0.0)
+    assert dict(s.styles)["hold"].hold_s == 10.0
+    assert not load_catalog()["bridge"].rep_style
+
+
+def test_routine_step_style(tmp_path):
+    from posecheck.coach.routines.loader import get_routine
+
+    (tmp_path / "r.toml").write_text('id = "r"\n[[step]]\nstretch = "bridge"\nstyle = "reps"\nreps = 3\n')
+    routine = get_routine("r", extra_dirs=[tmp_path], catalog=load_catalog(), user_dir=False)
+    s = routine.steps[0].apply(load_catalog()["bridge"])
+    assert s.rep_style and s.dose.reps == 3 and s.dose.hold_s == 2.0
+    (tmp_path / "r.toml").write_text('id = "r"\n[[step]]\nstretch = "plank"\nstyle = "reps"\n')
+    with pytest.raises(UsageError, match="r.toml: step style"):
+        get_routine("r", extra_dirs=[tmp_path], catalog=load_catalog(), user_dir=False)
 
 
 @pytest.mark.parametrize("what,text,key", BAD_CASES, ids=[c[0] for c in BAD_CASES])

@@ -424,3 +424,69 @@ def test_feedback_reports_resolved_judged_metrics(stretch):
     assert (band.lo, band.hi) == (20.0, 80.0) and in_band is True
     assert fbs[-1].target_s == pytest.approx(5.0) and fbs[-1].side == "left"
     assert fbs[0].judged[0][3] is False
+
+
+# -- rep style (bridge: lift, short top hold, lower) ----------------------------------------
+def bridge_frames(tops_s, fps=10, lift_s=1.0, down_s=1.5):
+    """hip_lift/bridge_line: lying, then a lift eased over lift_s, a top hold, lowering."""
+    down = {"bridge_line": 120.0, "hip_lift": -0.3}
+    up = {"bridge_line": 172.0, "hip_lift": 0.35}
+    spans, t = [(2.0, down, down)], 2.0
+    for top in tops_s:
+        spans += [(t + lift_s, down, up), (t + lift_s + top, up, up), (t + 2 * lift_s + top, up, down),
+                  (t + 2 * lift_s + top + down_s, down, down)]
+        t += 2 * lift_s + top + down_s
+    out, start = [], 0.0
+    for i in range(int(t * fps)):
+        now = i / fps
+        a = next((s, e, a0, a1) for s, (e, a0, a1) in zip([0.0] + [x[0] for x in spans], spans) if now < e)
+        u = (now - a[0]) / (a[1] - a[0])
+        u = u * u * (3 - 2 * u)
+        vals = {k: a[2][k] + (a[3][k] - a[2][k]) * u for k in a[2]}
+        out.append((now, {**vals, "knee_left": 95.0, "knee_right": 95.0}))
+    return out
+
+
+def test_bridge_as_reps_counts_and_times_each_top_hold():
+    from posecheck.coach.catalog.schema import with_style
+
+    s = with_style(get_stretch("bridge"), "reps")
+    assert (s.dose.reps, s.dose.hold_s, s.dose.rest_s) == (10, 2.0, 0.0)
+    coach = Coach(s)
+    for t, v in bridge_frames([2.0, 2.0, 2.0]):
+        coach.update(t, v)
+    res = coach.result()
+    assert res.reps == 3
+    assert [h.target_s for h in res.holds] == [2.0, 2.0, 2.0]
+    assert all(h.completed for h in res.holds)
+    for h, top_start in zip(res.holds, (3.0, 8.5, 14.0)):   # each settled top: 2 s
+        assert h.start_s == pytest.approx(top_start, abs=0.3)
+        assert h.end_s == pytest.approx(top_start + 2.0, abs=0.3)
+        assert h.duration_s == pytest.approx(2.0, abs=0.4)
+
+
+def test_bridge_hold_style_keeps_its_long_hold():
+    coach = Coach(get_stretch("bridge"))
+    for t, v in bridge_frames([2.0, 2.0]):
+        coach.update(t, v)
+    res = coach.result()
+    assert res.reps is None and len(res.holds) == 2
+    assert all(h.target_s == 10.0 and not h.completed for h in res.holds)
+
+
+def test_short_top_hold_is_a_rep_not_completed():
+    from posecheck.coach.catalog.schema import with_style
+
+    coach = Coach(with_style(get_stretch("bridge"), "reps"))
+    for t, v in bridge_frames([2.0, 1.0]):
+        coach.update(t, v)
+    res = coach.result()
+    assert res.reps == 2 and [h.completed for h in res.holds] == [True, False]
+
+
+def test_style_without_rep_style_is_a_usage_error():
+    from posecheck.coach.catalog.schema import with_style
+    from posecheck.errors import UsageError
+
+    with pytest.raises(UsageError, match="no 'reps' style"):
+        with_style(get_stretch("plank"), "reps")
