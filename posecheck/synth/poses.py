@@ -20,6 +20,12 @@ QUAD = {"pitch": 90.0, "hip_flex_l": 90.0, "hip_flex_r": 90.0, "knee_flex_l": 90
         "shoulder_flex_l": 90.0, "shoulder_flex_r": 90.0}
 HANDS_DOWN = [(("pitch",), ("hand_l", "hand_r"))]
 HUG = {"shoulder_flex_l": 45.0, "shoulder_flex_r": 45.0, "elbow_flex_l": 80.0, "elbow_flex_r": 80.0}
+CHILD = {"pitch": 35.0, "trunk_flex": 60.0, "neck_flex": 15.0,
+         "hip_flex_l": 100.0, "hip_flex_r": 100.0, "knee_flex_l": 155.0,
+         "knee_flex_r": 155.0, "ankle_flex_l": -85.0, "ankle_flex_r": -85.0,
+         "shoulder_flex_l": 175.0, "shoulder_flex_r": 175.0,
+         "elbow_flex_l": 5.0, "elbow_flex_r": 5.0}
+ARMS_DOWN = [(("pitch",), ("hand_l", "hand_r", "farm_l", "farm_r"))]
 STAND = {"shoulder_abd_l": 8.0, "shoulder_abd_r": 8.0, "elbow_flex_l": 8.0, "elbow_flex_r": 8.0}
 
 
@@ -100,19 +106,12 @@ POSES: dict[str, dict] = {
                               "knee_flex_l": 120.0,
                               "shoulder_flex_l": 55.0, "shoulder_flex_r": 55.0,
                               "elbow_flex_l": 40.0, "elbow_flex_r": 40.0}),
-    "childs-pose": _p({"pitch": 35.0, "trunk_flex": 60.0, "neck_flex": 15.0,
-                       "hip_flex_l": 100.0, "hip_flex_r": 100.0, "knee_flex_l": 155.0,
-                       "knee_flex_r": 155.0, "ankle_flex_l": -85.0, "ankle_flex_r": -85.0,
-                       "shoulder_flex_l": 175.0, "shoulder_flex_r": 175.0,
-                       "elbow_flex_l": 5.0, "elbow_flex_r": 5.0},
-                      contacts=[(("pitch",), ("hand_l", "hand_r", "farm_l", "farm_r"))]),
+    "childs-pose": _p(CHILD, contacts=ARMS_DOWN),
     # not all the way back: hips well off the heels, trunk less folded
-    "childs-pose-partial": _p({"pitch": 45.0, "trunk_flex": 45.0, "neck_flex": 15.0,
-                               "hip_flex_l": 95.0, "hip_flex_r": 95.0, "knee_flex_l": 130.0,
-                               "knee_flex_r": 130.0, "ankle_flex_l": -85.0, "ankle_flex_r": -85.0,
-                               "shoulder_flex_l": 165.0, "shoulder_flex_r": 165.0,
-                               "elbow_flex_l": 5.0, "elbow_flex_r": 5.0},
-                              contacts=[(("pitch",), ("hand_l", "hand_r", "farm_l", "farm_r"))]),
+    "childs-pose-partial": _p(CHILD, {"pitch": 45.0, "trunk_flex": 45.0, "hip_flex_l": 95.0,
+                                      "hip_flex_r": 95.0, "knee_flex_l": 130.0, "knee_flex_r": 130.0,
+                                      "shoulder_flex_l": 165.0, "shoulder_flex_r": 165.0},
+                              contacts=ARMS_DOWN),
     "bridge": _p(SUPINE, {"pitch": -115.0, "knee_flex_l": 95.0, "knee_flex_r": 95.0,
                           "ankle_flex_l": 10.0, "ankle_flex_r": 10.0},
                  contacts=[(("pitch",), ("foot_l", "foot_r"))]),
