@@ -125,6 +125,30 @@ def clips_table(clips) -> list[str]:
 
 # -- real photos -------------------------------------------------------------------------------
 
+def edges_table(clips) -> list[str]:
+    """Each expected hold of a rendered clip: found start/end minus its settled interval."""
+    lines = ["| clip | settled s | found s | start error s | end error s |", "|---|---|---|---|---|"]
+    starts, ends = [], []
+    for sample, outcome in clips:
+        found = outcome.summary.get("holds") or []
+        for exp in sample.expect.get("holds") or []:
+            best = max(found, key=lambda h: min(h["end_s"], exp["end_s"]) - max(h["start_s"], exp["start_s"]),
+                       default=None)
+            if best is None or min(best["end_s"], exp["end_s"]) <= max(best["start_s"], exp["start_s"]):
+                lines.append(f"| {sample.name} | {exp['start_s']:.1f}-{exp['end_s']:.1f} | none | – | – |")
+                continue
+            ds, de = best["start_s"] - exp["start_s"], best["end_s"] - exp["end_s"]
+            starts.append(ds)
+            ends.append(de)
+            lines.append(f"| {sample.name} | {exp['start_s']:.1f}-{exp['end_s']:.1f} | "
+                         f"{best['start_s']:.1f}-{best['end_s']:.1f} | {ds:+.1f} | {de:+.1f} |")
+    if starts:
+        a, b = np.abs(starts), np.abs(ends)
+        lines.append(f"| **all {len(starts)} holds** | | | mean {np.mean(starts):+.2f}, |max| {a.max():.1f} "
+                     f"| mean {np.mean(ends):+.2f}, |max| {b.max():.1f} |")
+    return lines
+
+
 def photo_plan(real: Path) -> list[tuple[Path, Path | None, str]]:
     """(hold photo, rest photo or None, stretch id) for each labelled fedb_*_1.jpg.
 
@@ -214,7 +238,23 @@ def write_report(out: Path, sample_part: list[str], photo_part: list[str], model
         "",
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(head + sample_part + [""] + photo_part) + "\n")
+    kept = _own_sections(out, {sample_part[0], photo_part[0]})
+    out.write_text("\n".join(head + sample_part + [""] + photo_part + kept) + "\n")
+
+
+def _own_sections(out: Path, generated: set[str]) -> list[str]:
+    """The "## " sections of the existing file that this script does not write (kept as is)."""
+    if not out.exists():
+        return []
+    kept, keep = [], False
+    for line in out.read_text().splitlines():
+        if line.startswith("## "):
+            keep = line not in generated
+            if keep:
+                kept.append("")
+        if keep:
+            kept.append(line)
+    return kept
 
 
 def main(argv=None) -> int:
@@ -241,7 +281,11 @@ def main(argv=None) -> int:
                    "", "### All stretches, per angle", ""] + pooled_table(errors) + [
                    "", "### Per clip (the `posecheck check` verdict: hold edges ±0.5 s of the settled interval, "
                    "cues ±1 s, 10° near hip/knee MAE)", ""
-                   ] + clips_table(clips)
+                   ] + clips_table(clips) + [
+                   "", "### Hold edges vs the settled interval", "",
+                   "The settled interval is the hold key's stay: from the end of the move into the pose to "
+                   "the start of the move out (moves are eased over 1-1.5 s). Error = found - settled.", ""
+                   ] + edges_table(clips)
     photo_part = ["## Real photos held still", ""]
     if not args.real.is_dir():
         photo_part.append(f"Skipped: {args.real} is absent.")
