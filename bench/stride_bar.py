@@ -79,6 +79,21 @@ def metric_mae(a_csv: Path, b_csv: Path, columns: list[str]) -> float:
     return worst
 
 
+def truth_mae(truth_path: Path, frames_csv: Path, columns: list[str]) -> float:
+    """Mean |error| against the rendered ground truth over the judged standard angles."""
+    import json
+
+    if not truth_path.is_file():
+        return math.nan
+    truth = {round(f["t_s"], 3): f["angles"] for f in json.loads(truth_path.read_text())["frames"]}
+    errs = []
+    for row in csv.DictReader(open(frames_csv)):
+        want = truth.get(round(float(row["t_s"]), 3), {})
+        errs += [abs(_num(row[c]) - want[c]) for c in columns
+                 if c in want and c in row and math.isfinite(_num(row[c]))]
+    return sum(errs) / len(errs) if errs else math.nan
+
+
 def hold_shift(a: list[dict], b: list[dict]) -> float:
     """Largest |start/end difference| between paired holds (inf when the counts differ)."""
     if len(a) != len(b):
@@ -97,10 +112,13 @@ def compare_clip(video: Path, stretch: str) -> dict:
         runs[label] = (summary, out / f"{video.stem}.frames.csv", t)
     (s1, csv1, t1), (sa, csva, ta) = runs["1"], runs["auto"]
     model_frames = (sa.get("stride") or {}).get("model_frames", sa["frames"])
+    cols = judged_columns(s1["stretch"] or sa["stretch"])
+    truth = video.with_suffix(".truth.json")
     return {"clip": video.stem, "fps": s1["fps"], "holds": len(s1["holds"]),
             "hold_shift_s": hold_shift(s1["holds"], sa["holds"]),
             "reps": f"{s1['reps']}/{sa['reps']}", "reps_ok": s1["reps"] == sa["reps"],
-            "mae": metric_mae(csv1, csva, judged_columns(s1["stretch"] or sa["stretch"])),
+            "mae": metric_mae(csv1, csva, cols),
+            "truth": (truth_mae(truth, csv1, cols), truth_mae(truth, csva, cols)),
             "model_share": model_frames / max(1, sa["frames"]), "speed": t1.wall_s / ta.wall_s}
 
 
@@ -126,10 +144,11 @@ def section(folder: Path, only: list[str]) -> tuple[str, bool]:
         ok = r["hold_shift_s"] <= HOLD_TOL_S and r["reps_ok"] and r["mae"] <= MAE_BAR
         ok_all &= ok
         rows.append([r["clip"], f"{r['fps']:g}", r["holds"], f"{r['hold_shift_s']:.2f}", r["reps"],
-                     f"{r['mae']:.2f}", f"{r['model_share']:.2f}", f"{r['speed']:.2f}x",
+                     f"{r['mae']:.2f}", "{:.1f} / {:.1f}".format(*r["truth"]),
+                     f"{r['model_share']:.2f}", f"{r['speed']:.2f}x",
                      "met" if ok else "**missed**"])
     head = ["clip", "fps", "holds", "max hold start/end shift s (<= 0.2)", "reps 1/auto",
-            "judged-metric MAE deg (<= 1)", "model ran on (share of frames)", "wall 1 / auto", "bar"]
+            "judged-metric MAE deg (<= 1)", "judged angles vs truth, MAE deg 1 / auto", "model ran on (share of frames)", "wall 1 / auto", "bar"]
     return common.table(head, rows), ok_all
 
 

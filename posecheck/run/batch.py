@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 from posecheck.errors import UsageError
+from posecheck.media.summary import write_json
 from posecheck.run.batchjob import BatchSettings, Job, JobResult, file_sha256, marker, read_marker
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
@@ -120,6 +121,9 @@ def write_outputs(out: Path, job: Job, result: JobResult) -> Path:
     scratch = Path(tempfile.mkdtemp(dir=out, prefix=f".{job.name}.", suffix=".partial"))
     for fname, data in result.files.items():
         (scratch / fname).write_bytes(data)
+    if result.summary is not None:  # the user's path, whatever path the worker read
+        result.summary["video"] = job.video
+        write_json(scratch / f"{Path(job.video).stem}.summary.json", result.summary)
     (scratch / "job.json").write_text(json.dumps({**marker(job), "summary": result.summary}, indent=2) + "\n")
     final = out / job.name
     if final.exists():

@@ -19,6 +19,8 @@ import ipaddress
 import logging
 import os
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import Callable, Iterator
 
 from posecheck.errors import UserError
@@ -93,10 +95,7 @@ class RayEngine:
         while queue or running:
             while queue and idle:
                 job, actor = queue.pop(0), idle.pop()
-                if self.remote:
-                    job.data = _read(job.video)
-                running[actor.run.remote(job)] = (job, actor)
-                job.data = None
+                running[actor.run.remote(self._payload(job))] = (job, actor)
             done, _ = ray.wait(list(running), num_returns=1)
             job, actor = running.pop(done[0])
             idle.append(actor)
@@ -104,6 +103,12 @@ class RayEngine:
                 yield job, ray.get(done[0])
             except (ray.exceptions.RayActorError, ray.exceptions.RayTaskError) as err:
                 yield job, JobResult(job.name, crashed=True, error=str(err).splitlines()[0][:200])
+
+    def _payload(self, job: Job) -> Job:
+        """What travels: a remote worker gets the video's bytes and name, not the local path."""
+        if not self.remote:
+            return job
+        return replace(job, video=Path(job.video).name, data=_read(job.video))
 
     def close(self) -> None:
         if self.ray.is_initialized():

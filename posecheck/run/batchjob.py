@@ -40,7 +40,7 @@ class BatchSettings:
 @dataclass
 class Job:
     name: str                  # the video's output folder under --out
-    video: str                 # the path as the user gave it (kept in the summary)
+    video: str                 # the path as the user gave it (only its name goes to a remote worker)
     digest: str                # sha256 of the video's bytes
     settings: BatchSettings
     data: bytes | None = None  # the video itself, only for workers on other machines
@@ -81,7 +81,6 @@ def marker(job: Job) -> dict:
 def run_job(job: Job) -> JobResult:
     """Analyse one video into a scratch folder; return its outputs (never raises for bad input)."""
     from posecheck.errors import UserError
-    from posecheck.media.summary import write_json
     from posecheck.run.analyze import analyze
 
     s = job.settings
@@ -98,8 +97,6 @@ def run_job(job: Job) -> JobResult:
                                    stride=s.stride))
         except UserError as err:
             return JobResult(job.name, error=str(err))
-        summary["video"] = job.video   # the user's path, not the scratch copy's
-        write_json(out / f"{video.stem}.summary.json", summary)
         files = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
     return JobResult(job.name, summary=summary, files=files)
 

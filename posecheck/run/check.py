@@ -280,6 +280,7 @@ class RunOptions:
     out_dir: str | None = None
     model: str | None = None
     catalog_dirs: tuple[str, ...] = ()
+    stride: int | None = 1   # --stride of analyze (None: auto)
 
 
 @dataclass
@@ -302,7 +303,8 @@ def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
         out = Path(opts.out_dir) / sample.name if opts.out_dir else Path(tmp)
         try:
             summary = dict(analyze(sample.video, stretch, out_dir=out, model=opts.model,
-                                   catalog_dirs=opts.catalog_dirs, annotate=False, plot=False))
+                                   catalog_dirs=opts.catalog_dirs, annotate=False, plot=False,
+                                   stride=opts.stride))
         except UserError as err:
             v = Verdict(sample.name, stretch)
             v.fail(f"error: {err}")
