@@ -50,7 +50,7 @@ def test_resume_skips_only_unchanged_inputs_and_settings(tmp_path):
     assert sorted(p.name for p in (out / "v").iterdir()) == ["job.json", "v.summary.json"]
     items = [Item(video, "v")]
     todo, rows = plan(items, settings, out)
-    assert todo == [] and rows[0].status == "skipped" and rows[0].summary == {"frames": 3}
+    assert todo == [] and rows[0].status == "skipped" and rows[0].summary == {"frames": 3, "video": str(video)}
     assert len(plan(items, BatchSettings(stretch="bridge", stride=None), out)[0]) == 1   # settings changed
     assert len(plan(items, settings, out, force=True)[0]) == 1
     video.write_bytes(b"other frames")                                                 # input changed
