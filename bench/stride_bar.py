@@ -94,6 +94,19 @@ def truth_mae(truth_path: Path, frames_csv: Path, columns: list[str]) -> float:
     return sum(errs) / len(errs) if errs else math.nan
 
 
+def check_verdict(video: Path, summary: dict, frames_csv: Path) -> str:
+    """`posecheck check`'s verdict on this run against the clip's expectation (PASS/FAIL)."""
+    import json
+
+    from posecheck.coach.catalog import load_catalog
+    from posecheck.run.check import compare, read_frames
+
+    truth = json.loads(video.with_suffix(".truth.json").read_text())
+    v = compare(video.stem, truth["expect"], summary, stretch=load_catalog().get(summary.get("stretch")),
+                rows=read_frames(frames_csv), truth=truth["frames"])
+    return "PASS" if v.ok else "FAIL"
+
+
 def hold_shift(a: list[dict], b: list[dict]) -> float:
     """Largest |start/end difference| between paired holds (inf when the counts differ)."""
     if len(a) != len(b):
@@ -119,6 +132,7 @@ def compare_clip(video: Path, stretch: str) -> dict:
             "reps": f"{s1['reps']}/{sa['reps']}", "reps_ok": s1["reps"] == sa["reps"],
             "mae": metric_mae(csv1, csva, cols),
             "truth": (truth_mae(truth, csv1, cols), truth_mae(truth, csva, cols)),
+            "check": (check_verdict(video, s1, csv1), check_verdict(video, sa, csva)),
             "model_share": model_frames / max(1, sa["frames"]), "speed": t1.wall_s / ta.wall_s}
 
 
@@ -144,11 +158,11 @@ def section(folder: Path, only: list[str]) -> tuple[str, bool]:
         ok = r["hold_shift_s"] <= HOLD_TOL_S and r["reps_ok"] and r["mae"] <= MAE_BAR
         ok_all &= ok
         rows.append([r["clip"], f"{r['fps']:g}", r["holds"], f"{r['hold_shift_s']:.2f}", r["reps"],
-                     f"{r['mae']:.2f}", "{:.1f} / {:.1f}".format(*r["truth"]),
+                     f"{r['mae']:.2f}", "{:.1f} / {:.1f}".format(*r["truth"]), "{} / {}".format(*r["check"]),
                      f"{r['model_share']:.2f}", f"{r['speed']:.2f}x",
                      "met" if ok else "**missed**"])
     head = ["clip", "fps", "holds", "max hold start/end shift s (<= 0.2)", "reps 1/auto",
-            "judged-metric MAE deg (<= 1)", "judged angles vs truth, MAE deg 1 / auto", "model ran on (share of frames)", "wall 1 / auto", "bar"]
+            "judged-metric MAE deg (<= 1)", "judged angles vs truth, MAE deg 1 / auto", "check verdict 1 / auto", "model ran on (share of frames)", "wall 1 / auto", "bar"]
     return common.table(head, rows), ok_all
 
 

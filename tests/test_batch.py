@@ -124,6 +124,14 @@ def test_local_batch_matches_analyze_and_resumes(local_run, clips, tmp_path):
     assert [r.status for r in again] == ["skipped", "skipped"]
 
 
+def _needs_ray() -> None:
+    """Skip without the cluster extra; never import ray here (posecheck must set it up first)."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        pytest.skip("ray not installed (the cluster extra)")
+
+
 def _listening(procs) -> set[str]:
     import psutil
 
@@ -140,8 +148,8 @@ def _listening(procs) -> set[str]:
 def test_ray_batch_on_a_local_cluster_bound_to_loopback(local_run, clips, tmp_path):
     import psutil
 
-    pytest.importorskip("ray")
-    from posecheck.run.batch_ray import RayEngine
+    _needs_ray()
+    from posecheck.run.batch_ray import SECURITY_NOTE, RayEngine
 
     rows_local, out_local = local_run
     out = tmp_path / "ray"
@@ -153,6 +161,20 @@ def test_ray_batch_on_a_local_cluster_bound_to_loopback(local_run, clips, tmp_pa
         addresses = _listening(procs)
         assert addresses and all(a in ("127.0.0.1", "::ffff:127.0.0.1", "::1") for a in addresses), addresses
         rows = run_batch(read_inputs(clips), BatchSettings(), out, eng)
+        # the same cluster as a "remote" one (--address): the video's bytes travel to the worker
+        for actor in eng.actors:
+            eng.ray.kill(actor)
+        manifest = tmp_path / "one.csv"
+        manifest.write_text(f"video\n{clips / 'idle-standing.mp4'}\n")
+        remote = subprocess.run([sys.executable, "-m", "posecheck", "batch", str(manifest), "--out",
+                                 str(tmp_path / "remote"), "--engine", "ray", "--jobs", "1",
+                                 "--address", eng.ray.get_runtime_context().gcs_address],
+                                capture_output=True, text=True, timeout=600)
+    assert remote.returncode == 0, remote.stderr[-2000:]
+    assert [ln for ln in remote.stderr.splitlines() if ln.strip()] == [SECURITY_NOTE]   # once, nothing else
+    for f in ("idle-standing.summary.json", "idle-standing.frames.csv", "job.json"):
+        assert (tmp_path / "remote" / "idle-standing" / f).read_bytes() == \
+            (out_local / "idle-standing" / f).read_bytes(), f
     assert [r.status for r in rows] == ["done", "done"]
     assert [r.summary for r in rows] == [r.summary for r in rows_local]
     for name in CLIPS:
@@ -163,7 +185,7 @@ def test_ray_batch_on_a_local_cluster_bound_to_loopback(local_run, clips, tmp_pa
 
 @pytest.mark.real
 def test_batch_cli_on_ray_keeps_the_terminal_clean(clips, tmp_path):
-    pytest.importorskip("ray")
+    _needs_ray()
     manifest = tmp_path / "one.csv"
     manifest.write_text(f"video,stretch\n{clips / 'idle-standing.mp4'},\n")
     proc = subprocess.run([sys.executable, "-m", "posecheck", "batch", str(manifest), "--out", str(tmp_path / "o"),
