@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -116,7 +115,7 @@ class RssSampler:
         while not self._stop.is_set():
             for p in self.psutil.Process().children(recursive=True):
                 try:
-                    name = " ".join(p.cmdline()[:3])[:60]
+                    name = " ".join(p.cmdline()[:3])
                     self.peak[p.pid] = max(self.peak.get(p.pid, (0, ""))[0], p.memory_info().rss), name
                 except self.psutil.Error:
                     continue
@@ -222,7 +221,8 @@ def main(argv=None) -> None:
     ap.add_argument("--only", default="single,batch,length")
     args = ap.parse_args(argv)
     common.quiet_mediapipe()
-    print(f"load average at start: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"load average at start: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}; cores this run "
+          f"got (1 / 2 busy processes): {' / '.join(f'{x:.2f}' for x in common.cores_available())}")
     md, targets = report(args.quick, args.minutes, args.only.split(","))
     if targets:
         print(common.table(["measure", "measured", "target", "verdict"], targets) + "\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.run.chunks import Chunk, plan_chunks
+from posecheck.run.chunks import LEAD_SHARE_VIDEO, Chunk, plan_chunks
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -42,7 +42,7 @@ def _rows(path: Path) -> list[dict]:
 def test_two_chunks_equal_one_process(tmp_path, model):
     from posecheck.run.analyze import analyze
 
-    video = SAMPLES / "cat-cow.mp4"           # 20 s at 10 fps: two chunks of 9 and 11 s
+    video = SAMPLES / "cat-cow.mp4"           # 20 s at 10 fps: two chunks of 6.7 and 13.3 s
     one = analyze(video, "cat-cow", out_dir=tmp_path / "j1", plot=False, annotate=False)
     two = analyze(video, "cat-cow", out_dir=tmp_path / "j2", plot=False, annotate=True, jobs=2)
     assert two["frames"] == one["frames"] == 200
@@ -54,7 +54,7 @@ def test_two_chunks_equal_one_process(tmp_path, model):
             assert abs(h1[key] - h2[key]) <= 0.1 + 1e-9   # within one frame
     a, b = _rows(tmp_path / "j1" / "cat-cow.frames.csv"), _rows(tmp_path / "j2" / "cat-cow.frames.csv")
     assert [(r["frame"], r["t_s"]) for r in a] == [(r["frame"], r["t_s"]) for r in b]
-    split = plan_chunks(200, 10.0, 2)[1].start
+    split = plan_chunks(200, 10.0, 2, lead_share=LEAD_SHARE_VIDEO)[1].start
     lead = split - 5                           # the smoothing window (0.4 s) reaches back over the seam
     assert a[:lead] == b[:lead]                # the first chunk: byte for byte
     # the second chunk's fresh landmarker tracks a little differently: within a degree or two

@@ -82,7 +82,8 @@ class VideoReader:
     Timestamps come from the container (CAP_PROP_POS_MSEC), so variable frame
     rates are timed correctly; when a container gives none, index / fps is used.
     After iteration, `broke_at` is set if decoding stopped before the container's
-    frame count (a truncated file).
+    frame count (a truncated file). `start`/`stop` read only frames [start, stop) with
+    their true indices and timestamps (one chunk of `analyze --jobs N`).
     """
 
     def __init__(self, path: str | Path, queue_size: int = 16, start: int = 0, stop: int | None = None):

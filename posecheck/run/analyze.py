@@ -22,7 +22,7 @@ from posecheck.measure.lookahead import DelayLine, Item
 from posecheck.media.plots import plot_angles
 from posecheck.media.stage import Stage
 from posecheck.media.summary import build_summary, write_json
-from posecheck.media.videoio import VideoReader, VideoWriter
+from posecheck.media.videoio import VideoWriter
 from posecheck.run.posestream import PoseSettings, SingleSource
 
 SMOOTH_HALF_S = 0.4    # lookahead of the offline filter, seconds
@@ -255,4 +255,3 @@ class _Run:
             series = {n: log.series(n) for n in metrics.STANDARD_ANGLES[:4]}
         return plot_angles(path, log.times(), series, self.judged_bands, holds,
                            f"{self.path.name}: {stretch_id or 'no stretch recognised'}")
-

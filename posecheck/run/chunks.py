@@ -23,7 +23,13 @@ from posecheck.run.posestream import PoseSettings, PoseStream
 
 OVERLAP_S = 1.0        # warm-up of each later chunk's landmarker
 MIN_CHUNK_S = 3.0      # shorter chunks are not worth a process
-LEAD_SHARE = 0.85      # this process also coaches, logs and encodes: a smaller first chunk
+# This process also measures, coaches and logs every frame (and with the annotated video
+# decodes, draws and encodes every frame): its own chunk is the smaller share. With model
+# time c and this process's extra p per frame, equal finish times give a first chunk of
+# (c - p) / 2c of the video for two chunks: ~0.46 without the video (p ~ 1 ms, c ~ 14-25 ms),
+# ~0.33 with it (p ~ 5 ms).
+LEAD_SHARE = 0.85
+LEAD_SHARE_VIDEO = 0.5
 BATCH = 32             # poses sent per message
 
 
@@ -80,7 +86,8 @@ class ChunkedSource:
         cap, self.info = open_video(path)
         cap.release()
         fps = self.info.fps if self.info.fps > 0 else 30.0
-        self.chunks = plan_chunks(self.info.frames, fps, jobs)
+        self.chunks = plan_chunks(self.info.frames, fps, jobs,
+                                  lead_share=LEAD_SHARE_VIDEO if need_images else LEAD_SHARE)
         self._stream = PoseStream(settings, fps)
         self.model = self._stream.model
         self._ends: list[dict] = []
