@@ -20,6 +20,7 @@ import numpy as np
 from posecheck.measure.geometry import (angle_between, elevation, from_horizontal,
                        from_vertical, nanmid, unit)
 from posecheck.pose.landmarks import INDEX, Pose
+from posecheck.measure.orientation import features as orientation_features
 from posecheck.measure.sides import facing_x, near_side
 
 SIDES = ("left", "right")
@@ -32,7 +33,7 @@ STANDARD_ANGLES = ("hip_left", "hip_right", "knee_left", "knee_right",
 
 @dataclass(frozen=True)
 class MetricInfo:
-    unit: str          # "deg", "torso" (torso lengths) or "px"
+    unit: str          # "deg", "torso" (torso lengths), "px" or "ratio" (-1..1)
     description: str
 
 
@@ -92,6 +93,14 @@ def _registry() -> dict[str, MetricInfo]:
         "body_width": MetricInfo("torso", "mean 2D shoulder and hip widths: side view <~0.35, front >~0.55"),
         "body_yaw": MetricInfo("deg", "mean angle of the world shoulder and hip axes out of the image plane: "
                                       "0 facing the camera (front view), 90 side view"),
+    }
+    # orientation (measure.orientation): where the face and chest point, how steep the trunk is
+    m |= {
+        "facing_up": MetricInfo("ratio", "world: face and chest direction's upward part, +1 face up, -1 face down"),
+        "face_up": MetricInfo("ratio", "world: ears->nose direction's upward part (+1 face up)"),
+        "chest_up": MetricInfo("ratio", "world: chest normal's upward part (+1 face up; flips with left/right)"),
+        "trunk_rise": MetricInfo("deg", "world: mid-hip->mid-shoulder above the horizontal; 90 upright, 0 lying, "
+                                        "- head below the hips"),
     }
     m |= _sided("knee_floor_{side}", "torso", "{side} knee height above the lowest seen landmark "
                 "(half-kneeling: back knee ~0, front knee ~a shin length)")
@@ -185,6 +194,7 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out |= _lying(p, out, torso, near)
     out |= _legs(p, torso)
     out |= _posture(pose, p, torso)
+    out |= orientation_features(pose)
     return {name: float(out.get(name, math.nan)) for name in METRICS}
 
 
