@@ -97,21 +97,22 @@ def memberships(values: dict) -> dict[str, float]:
         worst = 1.0
         for f, (lo, hi) in bands.items():
             tol = POSTURE_TOL["deg" if f in ("trunk_lean", "knee_max") else "torso"]
-            m = float(soft(np.float64(feats[f]), lo, hi, tol))
+            m = orient.soft(feats[f], lo, hi, tol)
             worst = min(worst, 0.5 if math.isnan(m) else m)
         out[name] = worst
     return out
 
 
-def fits(values: dict, stretches: list[Stretch]) -> np.ndarray:
-    """Each stretch's fit in [0, 1]: the weaker of its orientation's and its posture's
-    membership (1 for what a stretch does not declare)."""
+def gates_of(stretches: list[Stretch]) -> list[tuple[str | None, str | None]]:
+    """(posture, orientation) of each stretch, as `fits` reads them."""
+    return [(posture_of(s), orientation_of(s)) for s in stretches]
+
+
+def fits(values: dict, gates: list[tuple[str | None, str | None]]) -> np.ndarray:
+    """Each stretch's fit in [0, 1] (gates: `gates_of`): the weaker of its posture's and its
+    orientation's membership (1 for what a stretch does not declare)."""
     post, ori = memberships(values), orient.memberships(values)
-    out = np.ones(len(stretches))
-    for i, s in enumerate(stretches):
-        p, o = posture_of(s), orientation_of(s)
-        out[i] = min(post[p] if p else 1.0, ori[o] if o else 1.0)
-    return out
+    return np.array([min(post[p] if p else 1.0, ori[o] if o else 1.0) for p, o in gates])
 
 
 def posture_problem(values: dict | None, stretch: Stretch) -> str | None:

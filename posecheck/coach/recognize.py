@@ -11,7 +11,8 @@ posture first, then what the limbs do, form checks weighed less). Segments have 
 - a segment lasts while its stretch scores at least KEEP (a form fault lowers the score,
   it does not end the stretch) and KEEP_S beyond its last such frame; another stretch takes
   over from a live segment only by beating it by SWITCH_MARGIN for SWITCH_S (longer than
-  a fault is held). A change of side splits a segment;
+  a fault is held), or at once when the segment's window average is below KEEP (it is
+  lapsing). A change of side splits a segment;
 - segments of one stretch and side less than MERGE_S apart are one segment; segments
   shorter than MIN_S, or less confident than MIN_CONF (the mean score over the segment: not
   a catalogue stretch), are not reported.
@@ -33,15 +34,15 @@ from posecheck.coach.posture import POSTURES, memberships, posture_of  # noqa: F
 from posecheck.coach.recogscore import Scorer
 
 WINDOW_S = 1.5      # scores are averaged over this window
-ENTER = 0.55        # a stretch may take over when its window average reaches this...
-STAY = 0.45         # ... after scoring this much for ENTER_HOLD_S on end (its full position held)
+ENTER = 0.65        # a stretch may take over when its window average reaches this...
+STAY = 0.5          # ... after scoring this much for ENTER_HOLD_S on end (its full position held)
 ENTER_HOLD_S = 1.5
 GAP_S = 0.5         # a dip below STAY shorter than this does not break the held run
 MARGIN = 0.1        # the lead over every other stretch's window average of a clear winner
 KEEP = 0.3          # a frame scoring this much extends the current segment
 KEEP_S = 2.0        # a segment outlives its last such frame by this long
 SWITCH_MARGIN = 0.15  # another stretch takes over a live segment by this much...
-SWITCH_S = 6.0        # ... held this long (a 5 s form fault is not a new stretch)
+SWITCH_S = 8.0        # ... held this long (a 5 s form fault, with the moves into and out of it, is not a new stretch)
 MERGE_S = 3.0       # segments of one stretch and side closer than this are one
 MIN_S = 2.5         # shorter segments are not reported...
 MIN_CONF = 0.4      # ... nor less confident ones (a mean score below this: not a catalogue stretch)
@@ -87,6 +88,7 @@ class Recognizer:
         self._last_kept = -np.inf
         self._challenger: tuple[int, float] | None = None
         self._backlog: list[tuple[float, dict | None]] = []
+        self.update_id: str | None = None
 
     # -- per frame ---------------------------------------------------------------
     def postures(self, values: dict) -> np.ndarray:
@@ -114,7 +116,9 @@ class Recognizer:
                 self._start(best, t_s)
         elif best != self._current and ready and lead >= MARGIN and \
                 avg[best] >= avg[self._current] + SWITCH_MARGIN:
-            if self._challenger is None or self._challenger[0] != best:
+            if avg[self._current] < KEEP:   # a lapsing segment gives way at once
+                self._start(best, t_s)
+            elif self._challenger is None or self._challenger[0] != best:
                 self._challenger = (best, t_s)
             elif t_s - self._challenger[1] >= SWITCH_S:
                 self._start(best, t_s)
@@ -122,7 +126,23 @@ class Recognizer:
             self._challenger = None
             if self._side_changed(self._current):
                 self._start(self._current, t_s)
-        return self.ids[self._current] if self._current is not None else None
+        self.update_id = self.ids[self._current] if self._current is not None else None
+        return self.update_id
+
+    @property
+    def segment_count(self) -> int:
+        return len(self._segments)
+
+    def live_segment(self) -> dict | None:
+        """The segment being recognised now (so far), or None."""
+        return self._as_dict(self._segments[-1]) if self._current is not None else None
+
+    def ranking(self, floor: float = 0.2) -> list[str]:
+        """Stretch ids by their window average now, best first, those above `floor`."""
+        if not self._window:
+            return []
+        avg = self._sum / len(self._window)
+        return [self.ids[i] for i in np.argsort(-avg) if avg[i] >= floor]
 
     def _push(self, t_s: float, score: np.ndarray, sides: list, values: dict | None) -> None:
         self.history.append((t_s, score, sides, values))

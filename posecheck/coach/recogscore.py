@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from posecheck.coach.catalog.schema import Stretch, resolve
-from posecheck.coach.posture import fits, orientation_of, posture_of, soft
+from posecheck.coach.posture import fits, gates_of, soft
 
 UNSEEN = 0.25      # membership of a judged metric the camera cannot see
 UNIQUE_BONUS = 0.5  # the u above, for a stretch alone in its posture
@@ -94,9 +94,9 @@ class Scorer:
         self.g_count = np.diff(np.r_[self.g_starts, len(group)]).astype(float)
         self.s_options = [[oi for oi, (sj, _) in enumerate(self.options) if sj == si]
                           for si in range(len(stretches))]
-        gates = [(orientation_of(s), posture_of(s)) for s in stretches]
-        self.s_unique = np.array([UNIQUE_BONUS if g != (None, None) and gates.count(g) == 1 else 0.0
-                                  for g in gates])
+        self.gates = gates_of(stretches)
+        self.s_unique = np.array([UNIQUE_BONUS if g != (None, None) and self.gates.count(g) == 1 else 0.0
+                                  for g in self.gates])
         view = [VIEWS.get(s.view, (-1.0, 999.0)) for s in stretches]
         self.v_lo, self.v_hi = np.array([v[0] for v in view]), np.array([v[1] for v in view])
         self.v_unknown = np.array([VIEW_UNKNOWN if s.view in VIEWS else 1.0 for s in stretches])
@@ -129,7 +129,7 @@ class Scorer:
             best[si] = opt[opts].max()
             if len(opts) > 1:
                 sides[si] = self._side(si, opts, opt, worst, values)
-        gate = fits(values, self.stretches)
+        gate = fits(values, self.gates)
         yaw = values.get("body_yaw", math.nan)
         gate = gate * (self.v_unknown if math.isnan(yaw) else soft(yaw, self.v_lo, self.v_hi, VIEW_TOL))
         return gate * (self.s_unique + (1 - self.s_unique) * best), sides

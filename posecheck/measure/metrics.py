@@ -64,6 +64,8 @@ def _registry() -> dict[str, MetricInfo]:
                 "(hip->knee): + thigh behind the trunk line (extension), - in front (flexion), 0 upright")
     m |= _sided("foot_lift_{side}", "torso", "height of the {side} ankle above the mid-hip (lying: ~0 on the floor)")
     m |= _sided("knee_drop_{side}", "deg", "as knee_drop for the {side} thigh alone (single-knee twist)")
+    m |= _sided("shin_across_{side}", "deg", "world: {side} shin (knee->ankle) out of the sagittal plane, unsigned; "
+                "~0 in the plane, 30+ crossed over the other thigh (figure-4)")
     m |= _sided("ankle_to_knee_{side}", "torso", "distance from the {side} ankle to the {other} knee (figure-4)")
     m |= {
         "torso": MetricInfo("px", "mid-shoulder to mid-hip distance, the unit of every length"),
@@ -313,6 +315,9 @@ def _knee_drops(p: _Points) -> dict[str, float]:
     # both thighs: the mean of the known sides (a mid-knee from one knee would be
     # measured from the mid-hip, half a pelvis away, and read a false drop)
     out["knee_drop"] = _near_value(out, "knee_drop_{}", None)
+    for s in SIDES:   # the shins the same way: a figure-4's crossed shin lies across the body
+        dot = float(np.clip(unit(p.w(f"{s}_ankle") - p.w(f"{s}_knee")) @ axis, -1.0, 1.0))
+        out[f"shin_across_{s}"] = abs(math.degrees(math.asin(dot))) if np.isfinite(dot) else math.nan
     return out
 
 
