@@ -9,11 +9,13 @@ posture first, then what the limbs do, form checks weighed less). Segments have 
   frames to the coach (`take_backlog`). Without a lead of MARGIN over every other stretch it
   still starts, and ends up "unsure" (below);
 - a segment lasts while its stretch scores at least KEEP (a form fault lowers the score,
-  it does not end the stretch) and KEEP_S beyond its last such frame; another stretch takes
+  it does not end the stretch) and KEEP_S beyond its last such frame, FAULT_KEEP_S while the
+  body stays in the stretch's orientation and posture (a fault that fails a core judge: the
+  bent knee of a hamstring stretch, hips off the heels in child's pose); another stretch takes
   over from a live segment only by beating it by SWITCH_MARGIN for SWITCH_S (longer than
   a fault is held), or at once when the segment's window average is below KEEP (it is
   lapsing). A change of side splits a segment;
-- segments of one stretch and side less than MERGE_S apart are one segment; segments
+- consecutive segments of one stretch and side less than MERGE_S apart are one; segments
   shorter than MIN_S, or less confident than MIN_CONF (the mean score over the segment: not
   a catalogue stretch), are not reported.
 
@@ -40,13 +42,16 @@ ENTER_HOLD_S = 1.5
 GAP_S = 0.5         # a dip below STAY shorter than this does not break the held run
 MARGIN = 0.1        # the lead over every other stretch's window average of a clear winner
 KEEP = 0.3          # a frame scoring this much extends the current segment
-KEEP_S = 2.0        # a segment outlives its last such frame by this long
+KEEP_S = 2.0        # a segment outlives its last such frame by this long...
+FAULT_KEEP_S = 8.0  # ... or this long while the body keeps the stretch's position (a form fault)
+IN_POSITION = 0.5   # the orientation and posture fit that counts as keeping the position
 SWITCH_MARGIN = 0.15  # another stretch takes over a live segment by this much...
 SWITCH_S = 8.0        # ... held this long (a 5 s form fault, with the moves into and out of it, is not a new stretch)
-MERGE_S = 3.0       # segments of one stretch and side closer than this are one
+MERGE_S = 8.0       # consecutive segments of one stretch and side closer than this are one
+                    # (a fault that left the position briefly: hips off the heels in child's pose)
 MIN_S = 2.5         # shorter segments are not reported...
 MIN_CONF = 0.4      # ... nor less confident ones (a mean score below this: not a catalogue stretch)
-UNSURE = 0.6        # a reported segment below this confidence is "unsure"...
+UNSURE = 0.7        # a reported segment below this confidence is "unsure"...
 UNSURE_MARGIN = 0.1  # ... and so is one whose runner-up is this close
 SIDE_SWITCH = 0.75  # share of the window's side votes that splits a segment by side
 HISTORY_S = 8.0     # frames kept for a segment's backdated start and the coach's backlog
@@ -167,7 +172,9 @@ class Recognizer:
             seg.end_s = t_s
             seg.add(score)
             self._last_kept = t_s
-        elif t_s - self._last_kept > KEEP_S:
+            return
+        in_position = self.scorer.last_fit[cur] >= IN_POSITION
+        if t_s - self._last_kept > (FAULT_KEEP_S if in_position else KEEP_S):
             self._current, self._challenger = None, None
 
     def _window_side(self, si: int, since: float) -> tuple[str | None, float]:

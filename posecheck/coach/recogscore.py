@@ -11,7 +11,7 @@
 - form: the same over its form checks (`form = true` in the catalogue: the other foot down,
   the trunk upright...). A form fault costs at most 1 - FORM_FLOOR of the score: the person
   is still in the stretch, doing it imperfectly, which the coach then cues.
-- u = 0.5 when no other catalogue stretch shares the posture: half-kneeling already says
+- u = UNIQUE_BONUS when no other catalogue stretch shares the posture: half-kneeling already says
   "hip-flexor lunge" even when the hips are not yet forward.
 """
 
@@ -26,7 +26,7 @@ from posecheck.coach.catalog.schema import Stretch, resolve
 from posecheck.coach.posture import fits, gates_of, soft
 
 UNSEEN = 0.25      # membership of a judged metric the camera cannot see
-UNIQUE_BONUS = 0.5  # the u above, for a stretch alone in its posture
+UNIQUE_BONUS = 0.25  # the u above, for a stretch alone in its posture
 FORM_FLOOR = 0.6    # the score kept when every form check fails
 TOL = {"deg": 10.0, "torso": 0.2}  # soft-band tolerance beyond the leave band, per unit
 BLEND = 0.5        # blend = BLEND x the worst membership + (1 - BLEND) x the mean
@@ -122,6 +122,7 @@ class Scorer:
         """Each stretch's score for one frame, and its best side."""
         n = len(self.stretches)
         if values is None:
+            self.last_fit = np.zeros(n)
             return np.zeros(n), [None] * n
         opt, worst = self._blends(values)
         best, sides = np.zeros(n), [None] * n
@@ -130,6 +131,7 @@ class Scorer:
             if len(opts) > 1:
                 sides[si] = self._side(si, opts, opt, worst, values)
         gate = fits(values, self.gates)
+        self.last_fit = gate          # orientation and posture alone: still in the stretch's position
         yaw = values.get("body_yaw", math.nan)
         gate = gate * (self.v_unknown if math.isnan(yaw) else soft(yaw, self.v_lo, self.v_hi, VIEW_TOL))
         return gate * (self.s_unique + (1 - self.s_unique) * best), sides

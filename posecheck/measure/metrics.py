@@ -64,6 +64,8 @@ def _registry() -> dict[str, MetricInfo]:
                 "(hip->knee): + thigh behind the trunk line (extension), - in front (flexion), 0 upright")
     m |= _sided("foot_lift_{side}", "torso", "height of the {side} ankle above the mid-hip (lying: ~0 on the floor)")
     m |= _sided("knee_drop_{side}", "deg", "as knee_drop for the {side} thigh alone (single-knee twist)")
+    m |= _sided("forearm_rise_{side}", "deg", "{side} elbow->wrist line from the image horizontal, acute: "
+                "~0 forearm flat (on the floor: forearm plank), ~90 upright (push-up)")
     m |= _sided("shin_across_{side}", "deg", "world: {side} shin (knee->ankle) out of the sagittal plane, unsigned; "
                 "~0 in the plane, 30+ crossed over the other thigh (figure-4)")
     m |= _sided("ankle_to_knee_{side}", "torso", "distance from the {side} ankle to the {other} knee (figure-4)")
@@ -291,7 +293,8 @@ def _lying(p: _Points, values: dict, torso: float, near: str | None) -> dict[str
 
 
 def _legs(p: _Points, torso: float) -> dict[str, float]:
-    out = {"knees_apart": p.dist("left_knee", "right_knee") / torso,
+    out = {f"forearm_rise_{s}": float(from_horizontal(p(f"{s}_wrist") - p(f"{s}_elbow"))) for s in SIDES}
+    out |= {"knees_apart": p.dist("left_knee", "right_knee") / torso,
            "knee_height": (p.y("mid_hip") - p.y("mid_knee")) / torso,
            "hips_to_heels": p.dist("mid_hip", "mid_heel") / torso,
            "ankle_to_knee_left": p.dist("left_ankle", "right_knee") / torso,

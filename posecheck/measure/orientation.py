@@ -35,7 +35,7 @@ ORIENTATIONS: dict[str, dict[str, tuple[float, float]]] = {
     "kneeling": {"facing_up": (-1.0, 0.35), "knee_low": (-9.0, 0.35), "knee_max": (0.0, 125.0),
                  "hip_floor": (0.2, 9.0)},
     "hands-and-knees": {"facing_up": (-1.0, 0.35), "trunk_rise": (-30.0, 35.0),
-                        "knee_max": (50.0, 135.0), "hip_floor": (0.75, 1.9)},
+                        "knee_max": (65.0, 135.0), "hip_floor": (0.75, 1.9)},
     "seated": {"trunk_rise": (30.0, 100.0), "hip_floor": (-9.0, 0.6), "shoulder_floor": (0.8, 2.4)},
     "standing": {"hip_floor": (1.3, 9.0), "knee_max": (145.0, 180.0)},
 }

@@ -236,13 +236,15 @@ def _hints(f: _File, data: dict, sides: tuple[str, ...]) -> tuple[Judge, ...]:
     known, out = _known_metrics(), []
     for i, t in enumerate(_tables(f, data, "hint"), 1):
         where = f"hint[{i}]."
-        f.keys(t, {"metric", "band"}, where)
+        f.keys(t, {"metric", "also", "band"}, where)
         metric = f.get(t, "metric", _is_str, "a metric name", where, example='"knees_apart"')
-        names = {resolve(metric, side) for side in (sides or (None,))}
+        also = f.get(t, "also", lambda v: isinstance(v, list) and all(_is_str(x) for x in v),
+                     "a list of metric names", where, [], '["elbow_right"]')
+        names = {resolve(m, side) for m in (metric, *also) for side in (sides or (None,))}
         if known is not None and not names <= known or any("{" in n for n in names):
             raise f.fail(f"{where}metric", f"'{metric}' is not a metric", "use a name from posecheck.measure.metrics.METRICS")
         band = f.band(t, "band", where)
-        out.append(Judge(metric, band, band))
+        out.append(Judge(metric, band, band, also=tuple(also)))
     return tuple(out)
 
 
