@@ -46,7 +46,7 @@ def _run(timeline, catalog=TOY, duration=None):
 
 
 def test_segment_starts_after_the_window_and_spans_the_stretch():
-    rec, ids = _run([(2.0, 12.0, {**IDLE, "knee_left": 80.0})], duration=16.0)
+    rec, ids = _run([(2.0, 12.0, {**IDLE, "knee_left": 80.0})], duration=24.0)
     first = next(t for t, sid in ids if sid == "a")
     # the full position must be held ENTER_HOLD_S before it decides
     assert first == pytest.approx(2.0 + recognize.ENTER_HOLD_S, abs=0.15)
@@ -58,9 +58,10 @@ def test_segment_starts_after_the_window_and_spans_the_stretch():
     assert seg["unsure"] is False and seg["candidates"][0] == {"stretch": "a", "score": 1.0}
     assert seg["candidates"][1]["score"] == pytest.approx(0.0, abs=0.01)
     assert rec.main_stretch() == "a"
-    # the segment ends KEEP_S after its last good frame
+    # the segment ends FAULT_KEEP_S after its last good frame (a toy stretch has no posture:
+    # the body never leaves its position); the reported segment ends at that frame
     last = max(t for t, sid in ids if sid == "a")
-    assert last == pytest.approx(11.9 + recognize.KEEP_S, abs=0.15)
+    assert last == pytest.approx(11.9 + recognize.FAULT_KEEP_S, abs=0.15)
 
 
 @pytest.mark.parametrize("blip_s", [0.3, 0.6])
@@ -114,12 +115,18 @@ def test_a_form_fault_inside_the_hold_stays_one_segment():
 
 
 def test_short_gaps_between_segments_of_one_stretch_merge():
-    held = {**IDLE, "knee_left": 80.0}
-    gap = recognize.KEEP_S + 0.8       # the segment ends, the stretch comes back soon after
-    rec, _ = _run([(1.0, 6.0, held), (6.0 + gap, 12.0 + gap, held)], duration=16.0 + gap)
+    """Lying, held; 4 s sitting up (out of the position: the segment ends); lying, held again."""
+    lying = Stretch("l", "l", "Lying on your back", "any", (), "hold", "", "", "", (), Dose(),
+                    (Judge("knee_left", Band(60, 100), Band(55, 105)),), ())
+    down = {**IDLE, "knee_left": 80.0, "shoulder_floor": 0.1, "trunk_lean": 90.0, "facing_up": 1.0,
+            "trunk_rise": 0.0}
+    up = {**down, "shoulder_floor": 1.5, "trunk_lean": 10.0, "facing_up": 0.0, "trunk_rise": 80.0}
+    rec, ids = _run([(1.0, 7.0, down), (7.0, 11.0, up), (11.0, 17.0, down)], catalog={"l": lying},
+                    duration=19.0)
+    assert any(sid is None for t, sid in ids if 9.5 <= t < 11.0)   # it did end in between
     (seg,) = rec.segments()
     assert seg["start_s"] == pytest.approx(1.0, abs=0.15)
-    assert seg["end_s"] == pytest.approx(11.9 + gap, abs=0.15)
+    assert seg["end_s"] == pytest.approx(16.9, abs=0.15)
 
 
 def test_two_look_alikes_are_unsure_not_a_label():

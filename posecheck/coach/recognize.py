@@ -53,7 +53,8 @@ MIN_S = 2.5         # shorter segments are not reported...
 MIN_CONF = 0.4      # ... nor less confident ones (a mean score below this: not a catalogue stretch)
 UNSURE = 0.7        # a reported segment below this confidence is "unsure"...
 UNSURE_MARGIN = 0.1  # ... and so is one whose runner-up is this close
-SIDE_SWITCH = 0.75  # share of the window's side votes that splits a segment by side
+SIDE_SWITCH = 0.75  # share of the side votes over SIDE_WINDOW_S that splits a segment by side
+SIDE_WINDOW_S = 3.0  # (longer than a left/right label swap of the model lasts)
 HISTORY_S = 8.0     # frames kept for a segment's backdated start and the coach's backlog
 
 
@@ -190,7 +191,7 @@ class Recognizer:
     def _side_changed(self, cur: int) -> bool:
         if not self.stretches[cur].sided:
             return False
-        side, share = self._window_side(cur, self.history[-1][0] - WINDOW_S)
+        side, share = self._window_side(cur, self.history[-1][0] - SIDE_WINDOW_S)
         return side is not None and side != self._segments[-1].side and share >= SIDE_SWITCH
 
     def _start(self, si: int, now: float) -> None:
@@ -200,7 +201,7 @@ class Recognizer:
         if self._current is not None:  # the previous segment ends before this one starts
             prev = self._segments[-1]
             if prev.stretch == si:     # a change of side: from the window's first frame on it
-                run = next((t for t, sc, sd, _ in self.history if t >= now - WINDOW_S
+                run = next((t for t, sc, sd, _ in self.history if t >= now - SIDE_WINDOW_S
                             and sd[si] == side and sc[si] >= STAY), now)
             run = max(run, prev.start_s + 1e-6)
             prev.end_s = max(min(prev.end_s, run), prev.start_s)
@@ -223,8 +224,10 @@ class Recognizer:
 
     # -- results -------------------------------------------------------------------
     def _merged(self) -> list[Segment]:
+        """Segments lasting MIN_S, consecutive ones of one stretch and side MERGE_S apart joined
+        (a blip between them, such as a brief left/right swap, does not keep them apart)."""
         out: list[Segment] = []
-        for seg in self._segments:
+        for seg in (s for s in self._segments if s.end_s - s.start_s >= MIN_S):
             prev = out[-1] if out else None
             if prev and prev.stretch == seg.stretch and prev.side == seg.side and \
                     seg.start_s - prev.end_s <= MERGE_S:

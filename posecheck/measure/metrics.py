@@ -105,6 +105,10 @@ def _registry() -> dict[str, MetricInfo]:
         "chest_up": MetricInfo("ratio", "world: chest normal's upward part (+1 face up; flips with left/right)"),
         "trunk_rise": MetricInfo("deg", "world: mid-hip->mid-shoulder above the horizontal; 90 upright, 0 lying, "
                                         "- head below the hips"),
+        "trunk_bend_forward": MetricInfo("deg", "world: the trunk's tilt from vertical toward the front (a hinge), "
+                                                "unsigned"),
+        "trunk_bend_side": MetricInfo("deg", "world: the trunk's tilt from vertical toward a side (a side bend), "
+                                             "unsigned"),
     }
     m |= _sided("knee_floor_{side}", "torso", "{side} knee height above the lowest seen landmark "
                 "(half-kneeling: back knee ~0, front knee ~a shin length)")

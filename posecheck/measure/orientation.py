@@ -11,7 +11,8 @@ camera's side or yaw:
   ~0 upright or on the side. The nose alone does not depend on the left/right labels; the
   chest normal flips with them, so the nose decides when the two disagree.
 - trunk_rise: the spine (mid-hip -> mid-shoulder) above the horizontal, degrees: 90 upright,
-  0 lying, negative with the head below the hips (bridge, child's pose).
+  0 lying, negative with the head below the hips (bridge, child's pose); trunk_bend_forward /
+  trunk_bend_side split an upright trunk's tilt into a hinge and a side bend.
 
 `memberships(values)` scores every orientation in [0, 1] from these and the floor heights
 of `metrics` (a soft band per feature, the weakest one counts). Pure numpy.
@@ -37,7 +38,7 @@ ORIENTATIONS: dict[str, dict[str, tuple[float, float]]] = {
     "hands-and-knees": {"facing_up": (-1.0, 0.35), "trunk_rise": (-30.0, 35.0),
                         "knee_max": (65.0, 135.0), "hip_floor": (0.75, 1.9)},
     "seated": {"trunk_rise": (30.0, 100.0), "hip_floor": (-9.0, 0.6), "shoulder_floor": (0.8, 2.4)},
-    "standing": {"hip_floor": (1.3, 9.0), "knee_max": (145.0, 180.0)},
+    "standing": {"hip_floor": (1.3, 9.0), "knee_max": (145.0, 180.0), "trunk_rise": (30.0, 100.0)},
 }
 # kneeling with the trunk level and the hips high is on hands and knees: "kneeling" is
 # scored as not hands-and-knees as well (child's pose keeps its hips low, on the heels)
@@ -65,8 +66,15 @@ def features(pose: Pose) -> dict[str, float]:
     chest = _unit(np.cross(w[INDEX["left_shoulder"]] - w[INDEX["right_shoulder"]], spine))
     face_up, chest_up = -float(face[1]), -float(chest[1])
     rise = math.degrees(math.asin(float(np.clip(-spine[1], -1, 1)))) if np.isfinite(spine).all() else math.nan
+    # the trunk's bend split into forward (a hinge) and sideways (a side bend): the spine
+    # against the pelvis's own axes, unsigned (the labels may swap), 0 upright
+    lateral = _unit(w[INDEX["left_hip"]] - w[INDEX["right_hip"]])
+    fwd = _unit(np.cross(lateral, [0.0, -1.0, 0.0]))
+    up = -float(spine[1])
+    bend = {"trunk_bend_forward": abs(math.degrees(math.atan2(float(spine @ fwd), up))),
+            "trunk_bend_side": abs(math.degrees(math.atan2(float(spine @ lateral), up)))}
     return {"facing_up": facing(face_up, chest_up), "face_up": face_up, "chest_up": chest_up,
-            "trunk_rise": rise}
+            "trunk_rise": rise, **bend}
 
 
 def facing(face_up: float, chest_up: float) -> float:
