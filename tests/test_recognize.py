@@ -201,12 +201,12 @@ def _auto(path, tmp_path):
     return posecheck.analyze(path, stretch="auto", out_dir=tmp_path, annotate=False, plot=False)
 
 
-def test_forward_lunge_video_finds_the_lunge(real_dir, tmp_path, model):
+def test_forward_lunges_are_not_a_stretch(real_dir, tmp_path, model):
+    """Dynamic forward lunges pass through a half-kneel but hold nothing: no stretch segment
+    longer than 2 s (an "unsure" is allowed: it coaches nothing)."""
     summary = _auto(real_dir / "commons_forward_lunge_training.webm", tmp_path)
-    lunges = [s for s in summary["segments"] if s["stretch"] == "hip-flexor-lunge"
-              and 15.0 <= s["start_s"] and s["end_s"] <= 55.0]
-    assert lunges, summary["segments"]
-    assert all(s["confidence"] >= recognize.MIN_CONF for s in lunges)
+    assert all(s["end_s"] - s["start_s"] <= 2.0 for s in summary["segments"]), summary["segments"]
+    assert summary["holds"] == []
 
 
 @pytest.mark.parametrize("name", ["hip-flexor-lunge-left", "knee-to-chest-right",

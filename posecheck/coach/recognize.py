@@ -51,8 +51,8 @@ MERGE_S = 8.0       # consecutive segments of one stretch and side closer than t
                     # (a fault that left the position briefly: hips off the heels in child's pose)
 MIN_S = 2.5         # shorter segments are not reported...
 MIN_CONF = 0.4      # ... nor less confident ones (a mean score below this: not a catalogue stretch)
-UNSURE = 0.7        # a reported segment below this confidence is "unsure"...
-UNSURE_MARGIN = 0.1  # ... and so is one whose runner-up is this close
+UNSURE = 0.5        # a reported segment below this confidence is "unsure"...
+UNSURE_MARGIN = 0.25  # ... and so is one whose runner-up is this close (calibrated: docs/ACCURACY.md)
 SIDE_SWITCH = 0.75  # share of the side votes over SIDE_WINDOW_S that splits a segment by side
 SIDE_WINDOW_S = 3.0  # (longer than a left/right label swap of the model lasts)
 HISTORY_S = 8.0     # frames kept for a segment's backdated start and the coach's backlog
