@@ -99,6 +99,10 @@ def report(verdicts: list[ev.Verdict], markdown: bool) -> None:
         band = [v for v in labelled if lo <= v.confidence < hi]
         if band:
             print(f"  confidence {lo:.1f}-{min(hi, 1):.1f}: {sum(v.right for v in band)}/{len(band)} right")
+    unsure = [v for v in verdicts if v.label == "unsure"]
+    if unsure:
+        print(f"unsure: {len(unsure)}; its best guess would have been right in "
+              f"{sum(v.guess == v.clip.stretch for v in unsure)}")
     if wrong:
         print("  wrong labels: " + ", ".join(f"{v.clip.name} as {v.label} ({v.confidence:.2f})" for v in wrong))
 

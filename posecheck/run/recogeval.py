@@ -55,6 +55,7 @@ class Verdict:
     split: bool = False           # the fault fell into another segment than the hold
     longest_s: float = 0.0        # non-stretch clips: the longest confident segment
     segments: list = field(default_factory=list)
+    guess: str | None = None      # an unsure segment's best candidate
 
     @property
     def right(self) -> bool:
@@ -210,7 +211,8 @@ def judge(clip: Clip, values: list[tuple[float, dict | None]], catalog) -> Verdi
         return Verdict(clip, "none", segments=segs)
     runner = seg["candidates"][1] if len(seg["candidates"]) > 1 else None
     v = Verdict(clip, "unsure" if seg["unsure"] else seg["stretch"], seg["side"], seg["confidence"],
-                (runner["stretch"], runner["score"]) if runner else None, segments=segs)
+                (runner["stretch"], runner["score"]) if runner else None, segments=segs,
+                guess=seg["stretch"])
     if fault is not None:   # a fault is never another stretch, nor (inside the hold) a break
         points = [(fault[0] + fault[1]) / 2] + ([(fault[1] + h1) / 2] if inside else [])
         for t in points:
