@@ -13,8 +13,8 @@ posture first, then what the limbs do, form checks weighed less). Segments have 
   body stays in the stretch's orientation and posture (a fault that fails a core judge: the
   bent knee of a hamstring stretch, hips off the heels in child's pose); another stretch takes
   over from a live segment only by beating it by SWITCH_MARGIN for SWITCH_S (longer than
-  a fault is held), or at once when the segment's window average is below KEEP (it is
-  lapsing). A change of side splits a segment;
+  a fault is held), or at once when the segment's window average is below KEEP and the
+  body has left its position (it is lapsing). A change of side splits a segment;
 - consecutive segments of one stretch and side less than MERGE_S apart are one; segments
   shorter than MIN_S, or less confident than MIN_CONF (the mean score over the segment: not
   a catalogue stretch), are not reported.
@@ -122,7 +122,8 @@ class Recognizer:
                 self._start(best, t_s)
         elif best != self._current and ready and lead >= MARGIN and \
                 avg[best] >= avg[self._current] + SWITCH_MARGIN:
-            if avg[self._current] < KEEP:   # a lapsing segment gives way at once
+            lapsing = avg[self._current] < KEEP and self.scorer.last_fit[self._current] < IN_POSITION
+            if lapsing:                     # out of its position too: it gives way at once
                 self._start(best, t_s)
             elif self._challenger is None or self._challenger[0] != best:
                 self._challenger = (best, t_s)
