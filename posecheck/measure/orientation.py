@@ -37,12 +37,13 @@ ORIENTATIONS: dict[str, dict[str, tuple[float, float]]] = {
                  "hip_floor": (0.2, 9.0)},
     "hands-and-knees": {"facing_up": (-1.0, 0.35), "trunk_rise": (-30.0, 35.0),
                         "knee_max": (65.0, 135.0), "hip_floor": (0.75, 1.9)},
-    "seated": {"trunk_rise": (30.0, 100.0), "hip_floor": (-9.0, 0.6), "shoulder_floor": (0.8, 2.4)},
+    "seated": {"trunk_rise": (30.0, 100.0), "hip_floor": (-9.0, 0.55), "shoulder_floor": (0.8, 2.4)},
     "standing": {"hip_floor": (1.3, 9.0), "knee_max": (145.0, 180.0), "trunk_rise": (30.0, 100.0)},
 }
-# kneeling with the trunk level and the hips high is on hands and knees: "kneeling" is
-# scored as not hands-and-knees as well (child's pose keeps its hips low, on the heels)
-NOT = {"kneeling": "hands-and-knees"}
+# kneeling with the trunk level and the hips high is on hands and knees, with the hips on
+# the floor and the trunk up it is sitting: "kneeling" is scored as neither of those too
+# (child's pose keeps its hips low, on the heels, but the trunk down)
+NOT = {"kneeling": ("hands-and-knees", "seated")}
 TOL = {"facing_up": 0.3, "trunk_rise": 15.0, "knee_max": 15.0, "knee_low": 0.15,
        "hip_floor": 0.15, "shoulder_floor": 0.15}
 UNSEEN = 0.5   # membership of a feature that cannot be measured: not evidence either way
@@ -116,8 +117,8 @@ def memberships(values: dict) -> dict[str, float]:
             m = soft(feats[f], lo, hi, TOL[f])
             worst = min(worst, UNSEEN if math.isnan(m) else m)
         out[name] = worst
-    for name, other in NOT.items():
-        out[name] = min(out[name], 1.0 - out[other])
+    for name, others in NOT.items():
+        out[name] = min(out[name], *(1.0 - out[o] for o in others))
     return out
 
 
