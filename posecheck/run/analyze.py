@@ -225,7 +225,14 @@ class _Run:
         cues.sort(key=lambda c: c.t_s)
         holds.sort(key=lambda h: h.start_s)
         if self.auto:
+            from posecheck.coach.recognize import outside_unsure, unsure_note
+
             extra["segments"] = self.recognizer.segments()
+            doubt = self.recognizer.unsure()
+            if doubt:   # say so, name --stretch, and report no guessed holds
+                extra["recognition"] = {"unsure": True, **doubt}
+                self.opts.notes.append(unsure_note(doubt))
+                holds, cues = outside_unsure(self.recognizer, holds, cues)
         if self.opts.notes:
             extra["notes"] = list(self.opts.notes)
         angles = {n: log.series(n) for n in log.columns}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from posecheck.errors import UsageError
+from posecheck.measure.orientation import ORIENTATIONS
 from posecheck.coach.catalog.dynamic import parse_reps, parse_styles
 from posecheck.coach.catalog.schema import (KINDS, LOADS, SIDE_PICKS, SIDES, VIEWS, Band, Cue, Dose, Judge,
                      SideRule, Stretch, Timing, resolve)
@@ -28,14 +29,15 @@ DATA_DIR = Path(__file__).parent / "data"
 PROFILES = ("stenosis",)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-TOP_KEYS = {"id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "loads",
-            "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "style", "rep_style"}
+TOP_KEYS = {"id", "name", "position", "orientation", "view", "sides", "kind", "setup", "camera", "source",
+            "loads", "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "style", "rep_style",
+            "hint"}
 REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "dose",
             "judge")
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
 SIDE_RULE_KEYS = {"metric", "pick"}
 JUDGE_KEYS = {"metric", "also", "enter", "leave", "safe", "cue_low", "cue_high", "cue_unsafe", "signed",
-              "stenosis"}
+              "stenosis", "form"}
 BAND_KEYS = {"enter", "leave", "safe"}
 CUE_KEYS = {"id", "text", "priority", "safety", "metric", "above", "below"}
 TIMING_KEYS = {"dwell_s", "grace_s", "cue_cooldown_s", "lost_s", "min_visibility"}
@@ -126,6 +128,8 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
     sid = f.get(data, "id", lambda v: isinstance(v, str) and bool(ID_RE.match(v)),
                 "lower-case letters, digits and dashes", example='"my-stretch"')
     view = f.get(data, "view", lambda v: v in VIEWS, f"one of {', '.join(VIEWS)}", example='"side"')
+    orientation = f.get(data, "orientation", lambda v: v in ORIENTATIONS, f"one of {', '.join(ORIENTATIONS)}",
+                        default=None, example='"face-up"')
     kind = f.get(data, "kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}", example='"hold"')
     sides = f.get(data, "sides", lambda v: isinstance(v, list) and sorted(v) in ([], sorted(SIDES)),
                   '["left", "right"] or []', example='["left", "right"]')
@@ -149,7 +153,7 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
         id=sid, view=view, kind=kind, sides=tuple(sides), loads=tuple(loads), **texts,
         dose=dict(styles)[style], judges=judges, cues=cues, side_rule=side_rule,
         reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path),
-        style=style, styles=styles)
+        style=style, styles=styles, orientation=orientation, hints=_hints(f, data, tuple(sides)))
     _check_placeholders(f, stretch)
     return stretch
 
@@ -224,8 +228,26 @@ def _judge(f: _File, t: dict, i: int, cue_ids: set[str], sided: bool, profile: b
     signed = f.get(t, "signed", lambda v: v in SIDES, '"left" or "right"', where, default=None)
     if signed and not sided:
         raise f.fail(f"{where}signed", "only means something for a sided stretch", "remove it")
+    form = f.get(t, "form", lambda v: isinstance(v, bool), "true or false", where, False)
     return Judge(metric, enter, leave, safe, cues["cue_low"], cues["cue_high"],
-                 cues["cue_unsafe"] or "ease-off", signed, tuple(also))
+                 cues["cue_unsafe"] or "ease-off", signed, tuple(also), form)
+
+
+def _hints(f: _File, data: dict, sides: tuple[str, ...]) -> tuple[Judge, ...]:
+    """[[hint]] metric + band: evidence for recognition only (the coach never judges it)."""
+    known, out = _known_metrics(), []
+    for i, t in enumerate(_tables(f, data, "hint"), 1):
+        where = f"hint[{i}]."
+        f.keys(t, {"metric", "also", "band"}, where)
+        metric = f.get(t, "metric", _is_str, "a metric name", where, example='"knees_apart"')
+        also = f.get(t, "also", lambda v: isinstance(v, list) and all(_is_str(x) for x in v),
+                     "a list of metric names", where, [], '["elbow_right"]')
+        names = {resolve(m, side) for m in (metric, *also) for side in (sides or (None,))}
+        if known is not None and not names <= known or any("{" in n for n in names):
+            raise f.fail(f"{where}metric", f"'{metric}' is not a metric", "use a name from posecheck.measure.metrics.METRICS")
+        band = f.band(t, "band", where)
+        out.append(Judge(metric, band, band, also=tuple(also)))
+    return tuple(out)
 
 
 def _cues(f: _File, data: dict) -> tuple[Cue, ...]:

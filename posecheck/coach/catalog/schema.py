@@ -88,6 +88,7 @@ class Judge:
 
     also: more metrics held to the same bands (e.g. both hips); those the camera cannot
     see are left out, as long as at least one of the group is seen.
+    form: see the field below.
     signed: for a signed metric of a sided stretch, the side for which the bands apply as
     written; for the other side they are mirrored (negated).
     """
@@ -101,6 +102,9 @@ class Judge:
     cue_unsafe: str = "ease-off"
     signed: str | None = None
     also: tuple[str, ...] = ()
+    # a form check (keep the other foot down, trunk upright...): failing it is a fault inside
+    # the stretch, cued, never a different stretch; recognition weighs it less
+    form: bool = False
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -204,6 +208,12 @@ class Stretch:
     path: str = ""
     style: str = "hold"                        # "reps": holds done as reps with a short top hold
     styles: tuple[tuple[str, Dose], ...] = ()  # style -> its dose ([dose], [rep_style])
+    # how the body lies or stands in the stretch (measure.orientation.ORIENTATIONS), shared by
+    # the set-up check and recognition; None: not declared (the posture comes from `position`)
+    orientation: str | None = None
+    # recognition-only evidence ([[hint]]: metric in band), never judged by the coach: what
+    # tells this stretch from a look-alike (double knee-to-chest: the knees together)
+    hints: tuple[Judge, ...] = ()
 
     @property
     def sided(self) -> bool:
