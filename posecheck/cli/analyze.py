@@ -38,6 +38,8 @@ def analyze_command(
                                "when it moves (landmarks in between interpolated)."),
     people: int = typer.Option(1, "--people", min=1, max=4,
                                help="Persons to look for: 2 when a partner is in frame (slower)."),
+    style: Optional[str] = typer.Option(None, "--style",
+                                        help="'reps': a stretch with a rep style (bridge) done as repetitions."),
 ) -> None:
     """Coach recorded videos: summary JSON, per-frame CSV, annotated video and plot for each."""
     from posecheck.coach.catalog import get_stretch, load_catalog
@@ -45,10 +47,12 @@ def analyze_command(
 
     cat = load_catalog(extra_dirs=tuple(catalog), profile=profile)
     if stretch != "auto":
-        get_stretch(stretch, catalog=cat)  # unknown id: exit 2 before any work
+        from posecheck.coach.catalog.schema import with_style
+
+        with_style(get_stretch(stretch, catalog=cat), style)  # unknown id/style: exit 2 before any work
     kwargs = dict(stretch=stretch, out_dir=str(out), model=model,
                   catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people,
-                  stride=parse_stride(stride))
+                  style=style, stride=parse_stride(stride))
     quiet = as_json or not sys.stderr.isatty()
     if jobs > 1 and len(videos) > 1:
         results = _parallel(videos, kwargs, jobs)

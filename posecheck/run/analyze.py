@@ -17,6 +17,7 @@ import numpy as np
 
 from posecheck.measure import metrics
 from posecheck.coach.catalog import get_stretch, load_catalog
+from posecheck.coach.catalog.schema import with_style
 from posecheck.media.framelog import FrameLog
 from posecheck.measure.lookahead import DelayLine, Item
 from posecheck.media.plots import plot_angles
@@ -49,6 +50,7 @@ class AnalyzeOptions:
     stride: int | None = 1   # None: adaptive (run/stride.py)
     jobs: int = 1            # processes for this one video (run/chunks.py)
     notes: list[str] = field(default_factory=list)
+    style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
 
     def pose_settings(self) -> PoseSettings:
         return PoseSettings(self.model, self.people, self.stride)
@@ -58,16 +60,17 @@ def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "p
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
             progress: Callable[[int, int], None] | None = None, people: int = 1,
-            stride: int | None = 1, jobs: int = 1) -> Summary:
+            stride: int | None = 1, jobs: int = 1, style: str | None = None) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
     people: how many persons MediaPipe looks for; 2 keeps the coached person when a
     partner is in frame, at about twice the inference cost. stride: run the model on
     every frame (1), every N-th, or adaptively (None). jobs: split the video over
     that many processes (overlapping chunks, merged before the coach).
+    style: "reps" does a stretch that has a [rep_style] as repetitions with a short top hold.
     """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
-                          annotate, plot, progress, people, stride, jobs)
+                          annotate, plot, progress, people, stride, jobs, style=style)
     return _Run(Path(path), opts).run()
 
 
@@ -90,7 +93,7 @@ class _Run:
         self.catalog = load_catalog(extra_dirs=opts.catalog_dirs, profile=opts.profile)
         self.auto = opts.stretch == "auto"
         if not self.auto:
-            self.stretch = get_stretch(opts.stretch, catalog=self.catalog)
+            self.stretch = with_style(get_stretch(opts.stretch, catalog=self.catalog), opts.style)
 
     def run(self) -> Summary:
         from posecheck.coach.machine import Coach
@@ -189,6 +192,8 @@ class _Run:
         from posecheck.coach.machine import Coach
 
         if stretch.id not in self.coaches:
+            if self.opts.style in dict(stretch.styles):
+                stretch = with_style(stretch, self.opts.style)
             self.coaches[stretch.id] = Coach(stretch)
         return self.coaches[stretch.id]
 
@@ -229,7 +234,14 @@ class _Run:
         cues.sort(key=lambda c: c.t_s)
         holds.sort(key=lambda h: h.start_s)
         if self.auto:
+            from posecheck.coach.recognize import outside_unsure, unsure_note
+
             extra["segments"] = self.recognizer.segments()
+            doubt = self.recognizer.unsure()
+            if doubt:   # say so, name --stretch, and report no guessed holds
+                extra["recognition"] = {"unsure": True, **doubt}
+                self.opts.notes.append(unsure_note(doubt))
+                holds, cues = outside_unsure(self.recognizer, holds, cues)
         if self.opts.stride != 1:
             extra["stride"] = {"setting": self.opts.stride or "auto", "model_frames": source.model_frames}
         if self.opts.notes:
