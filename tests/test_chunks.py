@@ -58,7 +58,13 @@ def test_two_chunks_equal_one_process(tmp_path, model):
     lead = split - 5                           # the smoothing window (0.4 s) reaches back over the seam
     assert a[:lead] == b[:lead], next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)  # byte for byte
     # the second chunk's fresh landmarker tracks a little differently: within a degree or two
+    # (the far side's angles are unknown in this side view: only known values compare)
+    seen = 0
     for col in ("hip_left", "hip_right", "knee_left", "knee_right", "shoulder_left", "shoulder_right"):
         errs = [abs(float(x[col]) - float(y[col])) for x, y in zip(a[split:], b[split:]) if x[col] and y[col]]
-        assert errs and sum(errs) / len(errs) <= 1.0 and max(errs) <= 3.0, (col, sum(errs) / len(errs), max(errs))
+        if len(errs) < 50:
+            continue
+        seen += 1
+        assert sum(errs) / len(errs) <= 1.0 and max(errs) <= 3.0, (col, len(errs), sum(errs) / len(errs), max(errs))
+    assert seen >= 3
     assert (tmp_path / "j2" / "cat-cow.annotated.mp4").stat().st_size > 10_000

@@ -152,6 +152,7 @@ def _rows(path: Path) -> list[dict]:
 
 @pytest.mark.real
 def test_auto_stride_matches_every_frame_on_a_30fps_render(tmp_path, model):
+    from posecheck.coach.catalog import load_catalog, resolve
     from posecheck.run.analyze import analyze
     from posecheck.synth.clip import render_clip
 
@@ -167,6 +168,10 @@ def test_auto_stride_matches_every_frame_on_a_30fps_render(tmp_path, model):
     assert auto["reps"] == one["reps"]
     a, b = _rows(tmp_path / "s1" / "k2c30.frames.csv"), _rows(tmp_path / "auto" / "k2c30.frames.csv")
     assert [r["t_s"] for r in a] == [r["t_s"] for r in b]
-    for col in ("hip_left", "knee_left"):                 # the stretch's judged metrics
+    stretch = load_catalog()["knee-to-chest"]
+    judged = [resolve(m, "left") for judge in stretch.judges for m in judge.metrics]
+    assert "hip_left" in judged
+    for col in judged:                                     # the stretch's judged metrics
         errs = [abs(float(x[col]) - float(y[col])) for x, y in zip(a, b) if x[col] and y[col]]
-        assert len(errs) > 250 and sum(errs) / len(errs) <= 1.0, (col, len(errs), sum(errs) / len(errs))
+        assert len(errs) > 250 or col != "hip_left", (col, len(errs))
+        assert not errs or sum(errs) / len(errs) <= 1.0, (col, len(errs), sum(errs) / max(1, len(errs)))
