@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from posecheck.media.atomic import Pending, WriteError, explain
+
 
 def _cell(value: float) -> str:
     return "" if value is None or not math.isfinite(value) else f"{value:.2f}"
@@ -20,18 +22,25 @@ def _cell(value: float) -> str:
 class FrameLog:
     """Writes one CSV row per frame and keeps the numbers for the summary and plot."""
 
-    def __init__(self, path: str | Path | None, columns: list[str], extra_columns: tuple[str, ...] = ()):
+    def __init__(self, path: str | Path | None, columns: list[str], extra_columns: tuple[str, ...] = (),
+                 share: bool = False):
         self.columns = list(columns)
         self.extra_columns = tuple(extra_columns)
         self._rows: list[np.ndarray] = []
         self._t: list[float] = []
         self._fh = None
-        if path is not None:
-            path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(path, "w", newline="")
+        self.pending: Pending | None = None
+        if path is not None:   # written under a hidden name: `close()` publishes it, `discard()` drops it
+            self.pending = Pending(path, share)
+            self._fh = self.pending.open("w", newline="")
             self._csv = csv.writer(self._fh)
-            self._csv.writerow(["frame", "t_s", "pose", *self.columns, *self.extra_columns, "state", "cue"])
+            self._row(["frame", "t_s", "pose", *self.columns, *self.extra_columns, "state", "cue"])
+
+    def _row(self, cells: list) -> None:
+        try:
+            self._csv.writerow(cells)
+        except OSError as err:
+            raise WriteError(explain(err, self.pending.final)) from None
 
     def add(self, index: int, t_s: float, has_pose: bool, values: dict[str, float],
             state: str, cue: str | None, extra: dict[str, str] | None = None) -> None:
@@ -40,8 +49,8 @@ class FrameLog:
         self._t.append(t_s)
         if self._fh is not None:
             extra = extra or {}
-            self._csv.writerow([index, f"{t_s:.3f}", int(has_pose), *(_cell(v) for v in row),
-                                *(extra.get(c, "") for c in self.extra_columns), state, cue or ""])
+            self._row([index, f"{t_s:.3f}", int(has_pose), *(_cell(v) for v in row),
+                       *(extra.get(c, "") for c in self.extra_columns), state, cue or ""])
 
     def times(self) -> np.ndarray:
         return np.asarray(self._t, dtype=float)
@@ -52,7 +61,25 @@ class FrameLog:
             return np.empty(0)
         return np.array([r[j] for r in self._rows], dtype=float)
 
-    def close(self) -> None:
+    def close(self) -> Path | None:
+        """Finish the CSV and publish it under its name (None when not writing one)."""
+        if self._fh is None:
+            return self.pending.final if self.pending and self.pending.done else None
+        fh, self._fh = self._fh, None
+        try:
+            fh.close()
+        except OSError as err:
+            self.pending.discard()
+            raise WriteError(explain(err, self.pending.final)) from None
+        return self.pending.commit()
+
+    def discard(self) -> None:
+        """Drop the CSV (a failed run leaves nothing that looks like an output)."""
         if self._fh is not None:
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError:
+                pass
             self._fh = None
+        if self.pending is not None and not self.pending.done:
+            self.pending.discard()
