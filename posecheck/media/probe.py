@@ -21,7 +21,6 @@ quiet_av.configure()
 MIN_FPS, MAX_FPS = 1.0, 240.0   # what cameras and phones record
 MIN_SIDE = 32                   # pixels: smaller cannot show a person's joints
 PROBE_FRAMES = 12               # frames whose timestamps check the header's rate
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif"}
 
 
 def probe(path: str | Path):
@@ -55,11 +54,14 @@ def probe(path: str | Path):
         raise InputError(f"{p} is {w}x{h} pixels: too small to see a person in "
                          f"(need at least {MIN_SIDE}x{MIN_SIDE}; film at 480p or more)")
     notes: list[str] = []
-    if len(times) == 1 or p.suffix.lower() in PHOTO_SUFFIXES:
+    if len(times) == 1:
         notes.append("a single frame (a photo or one-frame video): angles measured, no hold or rep can be timed")
         return VideoInfo(p, header_fps if _plausible(header_fps) else 30.0, 1, w, h, tuple(notes), "index")
     fps, clock = _rate(p, header_fps, times, notes)
-    return VideoInfo(p, fps, max(count, 0), w, h, tuple(notes), clock)
+    # variable frame rate: the header gives the average; the annotated video's grid needs
+    # the fastest stretch of it, or quick frames would share a slot and be dropped
+    grid = max(fps, _stamp_fps(times)) if clock == "container" and _plausible(_stamp_fps(times)) else fps
+    return VideoInfo(p, fps, max(count, 0), w, h, tuple(notes), clock, grid)
 
 
 def _first_frames(cap) -> tuple[list[float], tuple | None]:
@@ -80,12 +82,17 @@ def _plausible(fps: float) -> bool:
     return np.isfinite(fps) and MIN_FPS <= fps <= MAX_FPS
 
 
+def _stamp_fps(times: list[float]) -> float:
+    """The rate the first frames' timestamps give (nan when they give none)."""
+    dt = np.diff(np.asarray(times, dtype=float))
+    dt = dt[np.isfinite(dt) & (dt > 0)]
+    return float(1.0 / np.median(dt)) if dt.size >= 2 else float("nan")
+
+
 def _rate(p: Path, header_fps: float, times: list[float], notes: list[str]) -> tuple[float, str]:
     """(rate, clock): the header's rate unless implausible, then the timestamps'; the clock is
     "container" (timestamps) or "index" (frame number / rate, when the timestamps are not credible)."""
-    dt = np.diff(np.asarray(times, dtype=float))
-    dt = dt[np.isfinite(dt) & (dt > 0)]
-    stamp_fps = float(1.0 / np.median(dt)) if dt.size >= 2 else float("nan")
+    stamp_fps = _stamp_fps(times)
     if _plausible(header_fps):
         if np.isfinite(stamp_fps) and not _plausible(stamp_fps):
             notes.append(f"the container's timestamps run at {stamp_fps:.0f} fps, which no camera records; "

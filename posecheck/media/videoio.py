@@ -36,6 +36,7 @@ class VideoInfo:
     height: int
     notes: tuple[str, ...] = ()   # what probing found that the summary should say
     clock: str = "container"      # "index": timestamps not credible, time = frame number / fps
+    grid_fps: float = 0.0         # the annotated video's rate (a VFR source's fastest), 0: fps
 
     @property
     def duration_s(self) -> float:

@@ -216,7 +216,7 @@ class _Run:
             image, pose, feedback, stretch = item   # the decoded frame is ours: draw on it
             return draw_overlay(image, pose, feedback, stretch, in_place=True)
 
-        return VideoWriter(path, fps, (info.width, info.height), draw=draw, share=self.opts.share)
+        return VideoWriter(path, info.grid_fps or fps, (info.width, info.height), draw=draw, share=self.opts.share)
 
     # -- end ---------------------------------------------------------------------
     def _finish(self, info, fps, counts, duration, log: FrameLog, engine, outputs, end_reason) -> Summary:
