@@ -127,13 +127,18 @@ def listing(folder: Path) -> list[str]:
     return sorted(os.listdir(folder)) if folder.is_dir() else []
 
 
-def tmpfs(size_kb: int) -> list[str] | None:
-    """A command prefix that runs inside a private mount namespace with a tiny tmpfs on
-    /mnt (root only); None when that is not possible here."""
+def tmpfs(size_kb: int, mount: Path, save: Path) -> list[str] | None:
+    """A command prefix running its command in a private mount namespace with a `size_kb`
+    tmpfs on `mount`, then copying what is left there to `save` (modes kept) before the
+    namespace goes. Root only; None when that is not possible here."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
         return None
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+    mount.mkdir(parents=True, exist_ok=True)
+    save.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs '{mount}'"],
                            capture_output=True)
     if probe.returncode != 0:
         return None
-    return ["unshare", "-m", "sh", "-c", f'mount -t tmpfs -o size={size_kb}k tmpfs /mnt && exec "$@"', "sh"]
+    script = (f"mount -t tmpfs -o size={size_kb}k tmpfs '{mount}' || exit 99; "
+              f"\"$@\"; rc=$?; cp -a '{mount}/.' '{save}/'; exit $rc")
+    return ["unshare", "-m", "sh", "-c", script, "sh"]

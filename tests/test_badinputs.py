@@ -306,3 +306,31 @@ def test_two_inputs_with_one_name_keep_both(tmp_path, model):
                                             "clip-b.frames.csv", "clip-b.summary.json"]
     frames = {s: json.loads((tmp_path / "out" / f"clip-{s}.summary.json").read_text())["frames"] for s in "ab"}
     assert frames == {"a": 6, "b": 8}
+
+
+def test_variable_frame_rate_keeps_the_source_timing(tmp_path, model):
+    """20 frames 0.1 s apart then 10 frames 0.3 s apart: the annotated video runs on a 10 fps
+    grid, so the frame it shows at t is the source frame of time t (within one slot)."""
+    import cv2
+    import numpy as np
+
+    pytest.importorskip("av")
+    video, times = bi.vfr_clip(tmp_path / "clip.mp4")
+    result = bi.cli(["analyze", video, "-s", "bridge", "-o", tmp_path / "out", "--no-plot"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = list((tmp_path / "out" / "clip.frames.csv").read_text().splitlines())[1:]
+    assert [float(r.split(",")[1]) for r in rows] == pytest.approx(times, abs=1e-3)
+    out = cv2.VideoCapture(str(tmp_path / "out" / "clip.annotated.mp4"))
+    assert out.get(cv2.CAP_PROP_FPS) == pytest.approx(10.0)
+    shown = []
+    while True:
+        ok, img = out.read()
+        if not ok:
+            break
+        shown.append(img.astype(np.float32))
+    assert len(shown) == round(times[-1] * 10) + 1            # 0 .. 4.9 s on the grid, 50 slots
+    src = bi.sample_frames(len(times))
+    for slot in (5, 19, 23, 35, 47):                           # before and after the rate changes
+        best = int(np.argmin([np.abs(shown[slot] - s).mean() for s in src]))
+        expect = max(i for i, t in enumerate(times) if t <= slot / 10 + 1e-6)
+        assert best == expect, (slot, best, expect)

@@ -115,7 +115,8 @@ class VideoReader:
         finally:
             # containers' frame counts are estimates (webm: off by a frame or two)
             seen = self.frames_read + self.bad_frames
-            if self.info.frames and seen < self.info.frames - max(3, 0.01 * self.info.frames):
+            stopped = self._stop.is_set()     # the consumer stopped early: not a truncation
+            if not stopped and self.info.frames and seen < self.info.frames - max(3, 0.01 * self.info.frames):
                 self.broke_at = last_t if last_t >= 0 else 0.0
             self._put(_END)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+from array import array
 import sys
 import time
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ class Stats:
     with_pose: int = 0
     first_t: float | None = None
     last_t: float = 0.0
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: array = field(default_factory=lambda: array("f"))   # 4 bytes a frame
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
 
