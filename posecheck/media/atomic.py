@@ -52,7 +52,7 @@ def make_dirs(folder: str | Path, share: bool = False) -> Path:
 
 def explain(err: OSError, path: Path | str) -> str:
     """One line for an OSError on `path`: what happened and the fix (the path said once)."""
-    fixes = {errno.ENOSPC: "the disk is full: free some space or choose another folder with --out",
+    fixes = {errno.ENOSPC: "the disk is full: free some space or write somewhere else",
              errno.EDQUOT: "the disk quota is used up: free some space",
              errno.EFBIG: "the file grew past the size this system allows",
              errno.EACCES: "permission denied: choose a folder you can write",

@@ -86,9 +86,9 @@ class Sink:
         if last_index is not None and self._last_index is not None and last_index > self._last_index:
             self.writer.write(self._last_image, min(last_index - self._last_index, MAX_REPEAT), block=True)
         path = self.writer.close()
-        info = {"path": str(self.writer.path), "frames_written": self.writer.written,
+        info = {"path": str(path or self.writer.path), "frames_written": self.writer.written,
                 "frames_dropped": self.writer.dropped}
-        if path is None:
+        if self.writer.error:
             info["error"] = self.writer.error
         return info
 

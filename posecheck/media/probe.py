@@ -20,6 +20,7 @@ quiet_av.configure()
 
 MIN_FPS, MAX_FPS = 1.0, 240.0   # what cameras and phones record
 MIN_SIDE = 32                   # pixels: smaller cannot show a person's joints
+VFR_MARGIN = 1.1                # first frames this much faster than the average: variable rate
 PROBE_FRAMES = 12               # frames whose timestamps check the header's rate
 
 
@@ -60,7 +61,9 @@ def probe(path: str | Path):
     fps, clock = _rate(p, header_fps, times, notes)
     # variable frame rate: the header gives the average; the annotated video's grid needs
     # the fastest stretch of it, or quick frames would share a slot and be dropped
-    grid = max(fps, _stamp_fps(times)) if clock == "container" and _plausible(_stamp_fps(times)) else fps
+    # (1 ms timestamps of a 30 fps webm read as 30.3 fps: only a real difference counts)
+    stamps = _stamp_fps(times)
+    grid = stamps if clock == "container" and _plausible(stamps) and stamps > VFR_MARGIN * fps else fps
     return VideoInfo(p, fps, max(count, 0), w, h, tuple(notes), clock, grid)
 
 
