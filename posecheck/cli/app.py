@@ -28,6 +28,7 @@ def _options(verbose: bool = typer.Option(False, "--verbose", "-v",
 def _register() -> None:
     """Attach each command group from its own module (one job per module)."""
     from posecheck.cli import analyze as cli_analyze
+    from posecheck.cli import batch as cli_batch
     from posecheck.cli import catalog as cli_catalog
     from posecheck.cli import check as cli_check
     from posecheck.cli import live as cli_live
@@ -35,7 +36,7 @@ def _register() -> None:
     from posecheck.cli import samples as cli_samples
 
     app.add_typer(cli_models.app, name="models")
-    for module in (cli_catalog, cli_analyze, cli_live, cli_check, cli_samples):
+    for module in (cli_catalog, cli_analyze, cli_batch, cli_live, cli_check, cli_samples):
         module.register(app)
 
 

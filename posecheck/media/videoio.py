@@ -58,6 +58,19 @@ def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
     return cv2.VideoCapture(str(info.path)), info
 
 
+def seek_frame(cap: cv2.VideoCapture, index: int) -> int:
+    """Position `cap` before frame `index`; returns the index reached. A container that
+    cannot seek exactly is decoded forward from the start instead (slower, exact)."""
+    cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+    if int(cap.get(cv2.CAP_PROP_POS_FRAMES)) == index:
+        return index
+    cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+    done = 0
+    while done < index and cap.grab():
+        done += 1
+    return done
+
+
 class VideoReader:
     """Iterates `Frame`s decoded on a background thread.
 
@@ -65,11 +78,14 @@ class VideoReader:
     rates are timed correctly; when a container gives none, index / fps is used.
     A frame that fails to decode is skipped and counted (`bad_frames`); only a run of
     failures short of the container's frame count is a real end of data: `broke_at`.
+    `start`/`stop` read only frames [start, stop) with their true indices and timestamps
+    (one chunk of `analyze --jobs N`).
     """
 
-    def __init__(self, path: str | Path, queue_size: int = 16):
+    def __init__(self, path: str | Path, queue_size: int = 16, start: int = 0, stop: int | None = None):
         self.cap, self.info = open_video(path)
-        self.frames_read = 0
+        self.frames_read = seek_frame(self.cap, start) if start > 0 else 0
+        self._stop_at = stop
         self.bad_frames = 0
         self.broke_at: float | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
@@ -103,6 +119,8 @@ class VideoReader:
         last_t = -1.0
         try:
             while not self._stop.is_set():
+                if self._stop_at is not None and self.frames_read + self.bad_frames >= self._stop_at:
+                    break
                 image = self._read()
                 if image is None:
                     break
@@ -115,7 +133,7 @@ class VideoReader:
         finally:
             # containers' frame counts are estimates (webm: off by a frame or two)
             seen = self.frames_read + self.bad_frames
-            stopped = self._stop.is_set()     # the consumer stopped early: not a truncation
+            stopped = self._stop.is_set() or self._stop_at is not None   # stopped early: not a truncation
             if not stopped and self.info.frames and seen < self.info.frames - max(3, 0.01 * self.info.frames):
                 self.broke_at = last_t if last_t >= 0 else 0.0
             self._put(_END)

@@ -32,6 +32,7 @@ from posecheck.errors import InputError, UsageError
 from posecheck.media.framelog import FrameLog
 from posecheck.media.livesink import Sink
 from posecheck.run.interrupt import catch_stop
+from posecheck.run.outputs import check_files
 
 SETUP_OK_S = 0.5        # the view must be right this long before timing starts
 SETUP_MAX_S = 15.0      # after this, start anyway (the set-up problems stay on screen as a cue)
@@ -88,8 +89,10 @@ def plan_steps(opts: LiveOptions, catalog) -> tuple[list[Step], object | None]:
 
         routine = get_routine(opts.routine, opts.routine_dirs, catalog)
         return [Step(s.apply(catalog[s.stretch]), routine.transition_s) for s in routine.steps], routine
-    if not opts.stretch:
-        raise UsageError("say what to coach: --stretch ID (see `posecheck list`) or --routine low-back")
+    if not opts.stretch:   # free mode: recognise the stretch (run/freemode.py)
+        from posecheck.run.freemode import free_step
+
+        return [free_step(catalog, Step)], None
     return [Step(get_stretch(opts.stretch, catalog=catalog))], None
 
 
@@ -105,7 +108,7 @@ class LiveSession:
         if opts.window and sys.platform.startswith("linux") and not (
                 os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             raise InputError("no display to open a window on: add --no-window (and --summary/--record)")
-        check_outputs(opts)                # before the session, not after it
+        check_files(opts.share, **{"--summary": opts.summary, "--record": opts.record})  # before, not after
         self.current = 0
         self.phase = "countdown"
         self.phase_t: float | None = None
@@ -295,6 +298,8 @@ class LiveSession:
         elif ch == " " and step.coach is not None:
             self.paused = not self.paused
             (step.coach.pause if self.paused else step.coach.resume)(t)
+        elif ch == "n" and getattr(step, "free", False):
+            step.coach.cycle(t)             # free mode: the next candidate
         elif ch == "n":
             if step.coach is not None:
                 step.coach.skip(t)
@@ -332,16 +337,11 @@ class LiveSession:
             pains += [{"t_s": round(t, 3), "stretch": step.stretch.id} for t in result.pain_stops]
             if result.reps is not None:
                 reps = (reps or 0) + result.reps
-        return build_live_summary(self, holds, cues, reps, pains)
-
-
-def check_outputs(opts: LiveOptions) -> None:
-    """--summary and --record can be written: one line naming the path and the fix, before any work."""
-    from posecheck.media.atomic import check_file
-
-    for option, path in (("--summary", opts.summary), ("--record", opts.record)):
-        if path is not None:
-            check_file(path, option, opts.share)
+        summary = build_live_summary(self, holds, cues, reps, pains)
+        if getattr(self.steps[0], "free", False):
+            summary.update(self.steps[0].coach.summary_extra())
+            summary["stretch"] = self.steps[0].coach.result().stretch
+        return summary
 
 
 def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -> dict:

@@ -12,8 +12,16 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from posecheck.media.atomic import WriteError, explain
+from posecheck.media.atomic import WriteError, check_file, explain
 from posecheck.media.summary import write_json
+
+
+def check_files(share: bool = False, **paths) -> None:
+    """Output files given by option name ({"--summary": path}) can be written: one line
+    naming the path and the fix, before any work (not found out after a whole session)."""
+    for option, path in paths.items():
+        if path is not None:
+            check_file(path, option, share)
 
 
 class Failure:
