@@ -83,7 +83,12 @@ def main() -> int:
                 time.sleep(min(args.interval, 5.0) if not rows else args.interval)
                 if live.poll() is not None:
                     break
-                row = {"t_min": round((time.monotonic() - start) / 60, 2), **sample(proc)}
+                try:
+                    if proc.status() == psutil.STATUS_ZOMBIE:
+                        break                    # it has ended: nothing left to measure
+                    row = {"t_min": round((time.monotonic() - start) / 60, 2), **sample(proc)}
+                except psutil.Error:
+                    break
                 rows.append(row)
                 print(f"{row['t_min']:5.1f} {row['rss_mb']:8.1f} {row['fds']:5d} {row['threads']:8d}", flush=True)
         finally:
