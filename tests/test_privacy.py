@@ -98,3 +98,13 @@ def test_no_network_needed_at_run_time(tmp_path, model):
         assert "Traceback" not in result.stderr, name
     assert json.loads((tmp_path / "out" / "clip.summary.json").read_text())["frames"] == 8
     assert json.loads((tmp_path / "s.json").read_text())["frames"] == 8
+
+
+def test_model_download_refuses_plain_http(tmp_path):
+    """Checked before any connection is made (this test needs no network)."""
+    from posecheck.errors import InputError
+    from posecheck.pose.modelstore import _download
+
+    with pytest.raises(InputError, match="refusing to download over plain HTTP"):
+        _download("http://example.invalid/pose.task", tmp_path / "m.task")
+    assert bi.listing(tmp_path) == []
