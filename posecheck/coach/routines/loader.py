@@ -13,6 +13,9 @@ A routine file:
     reps = 1                   # optional: holds per side (hold) or cycles (reps)
     sets = 1                   # optional
     rest_s = 10                # optional
+    sides = ["right", "left"]  # optional: these sides of a sided stretch, in this order
+                               # (a check-up's routine: the tighter side first, then an
+                               # extra step with just that side for its extra set)
 
 Sides, holds and rests within a step are the coach's job (each side of a sided
 stretch in turn); the routine only orders the stretches and adjusts their dose.
@@ -38,7 +41,7 @@ else:  # pragma: no cover - Python 3.10
 DATA_DIR = Path(__file__).parent / "data"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TOP_KEYS = {"id", "name", "description", "transition_s", "step"}
-STEP_KEYS = {"stretch", "hold_s", "reps", "sets", "rest_s"}
+STEP_KEYS = {"stretch", "hold_s", "reps", "sets", "rest_s", "sides"}
 DOSE_KEYS = ("hold_s", "reps", "sets", "rest_s")
 
 
@@ -46,9 +49,12 @@ DOSE_KEYS = ("hold_s", "reps", "sets", "rest_s")
 class Step:
     stretch: str
     dose: dict          # the dose keys this step overrides (may be empty)
+    sides: tuple[str, ...] = ()   # the sides to do, in order (empty: the stretch's own)
 
     def apply(self, stretch):
-        """The catalogue stretch with this step's dose."""
+        """The catalogue stretch with this step's dose (and sides)."""
+        if self.sides and stretch.sided:
+            stretch = dataclasses.replace(stretch, sides=self.sides)
         if not self.dose:
             return stretch
         return dataclasses.replace(stretch, dose=dataclasses.replace(stretch.dose, **self.dose))
@@ -85,6 +91,15 @@ def _number(path: Path, table: dict, key: str, where: str, integer: bool = False
     return int(value) if integer else float(value)
 
 
+def _sides(path: Path, raw: dict, where: str) -> tuple[str, ...]:
+    sides = raw.get("sides", [])
+    if not isinstance(sides, list) or not all(s in ("left", "right") for s in sides) \
+            or len(set(sides)) != len(sides):
+        raise _fail(path, where + "sides", f"must list left/right at most once each, got {sides!r}",
+                    'write e.g. sides = ["right", "left"]')
+    return tuple(sides)
+
+
 def parse_routine(data: dict, path: Path) -> Routine:
     for key in data:
         if key not in TOP_KEYS:
@@ -106,7 +121,7 @@ def parse_routine(data: dict, path: Path) -> Routine:
         if not isinstance(raw.get("stretch"), str):
             raise _fail(path, where + "stretch", "missing", 'add stretch = "<id from posecheck list>"')
         dose = {k: _number(path, raw, k, where, integer=k in ("reps", "sets")) for k in DOSE_KEYS if k in raw}
-        steps.append(Step(raw["stretch"], dose))
+        steps.append(Step(raw["stretch"], dose, _sides(path, raw, where)))
     transition = _number(path, data, "transition_s", "") if "transition_s" in data else 10.0
     name = data.get("name", rid)
     desc = data.get("description", "")
