@@ -26,6 +26,7 @@ def checkup_command(
     max_seconds: Optional[float] = typer.Option(None, "--max-seconds", min=0.0, help="Live: stop after this long."),
     realtime: bool = typer.Option(True, "--realtime/--every-frame",
                                   help="Live from a file: play at its own rate, or hand over every frame."),
+    record: Optional[Path] = typer.Option(None, "--record", help="Live: write the screen to this .mp4."),
     as_json: bool = typer.Option(False, "--json", help="Print the result JSON."),
 ) -> None:
     """Check your flexibility on both sides: each test filmed from the side being measured
@@ -42,7 +43,7 @@ def checkup_command(
         from posecheck.run.checkup_live import LiveCheckup
 
         result = LiveCheckup(opts, source=source, only=tuple(tests), window=not no_window, speak=speak,
-                             max_seconds=max_seconds, realtime=realtime).run()
+                             max_seconds=max_seconds, realtime=realtime, record=record).run()
     if as_json:
         typer.echo(json.dumps(result, indent=1))
     else:

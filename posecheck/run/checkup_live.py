@@ -73,9 +73,9 @@ def intro_text(leg: Leg, previous: Leg | None) -> str:
 class LiveCheckup:
     def __init__(self, opts: CheckupOptions, source: str = "0", only=(), window: bool = True,
                  speak: bool = False, max_seconds: float | None = None, realtime: bool = True,
-                 echo=lambda m: print(m, file=sys.stderr)):
+                 record: Path | None = None, echo=lambda m: print(m, file=sys.stderr)):
         self.opts, self.source_spec, self.window, self.speak = opts, source, window, speak
-        self.max_seconds, self.realtime, self.echo = max_seconds, realtime, echo
+        self.max_seconds, self.realtime, self.echo, self.record = max_seconds, realtime, echo, record
         self.tests = load_tests(opts.test_dirs)
         self.legs = plan_legs(self.tests, only)
         self.current = 0
@@ -97,7 +97,7 @@ class LiveCheckup:
         self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7)
         source = LatestFrameSource(self.source_spec, realtime=self.realtime)
         engine = PoseEngine(self.opts.model, mode="video")
-        sink = Sink(_Options(self.window), source.fps, source.size, source.kind == "camera")
+        sink = Sink(_Options(self.window, self.record), source.fps, source.size, source.kind == "camera")
         started = time.monotonic()
         try:
             with engine, source:
