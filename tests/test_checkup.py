@@ -35,7 +35,7 @@ def _clips(names):
 
 
 def _run(names, tmp: Path) -> dict:
-    opts = CheckupOptions(out_dir=tmp / "out", routine_dir=tmp / "routines")
+    opts = CheckupOptions(out_dir=tmp / "out", routine_dir=tmp / "routines", history_path=tmp / "h.sqlite3")
     return checkup_videos([str(p) for p in _clips(names)], opts, echo=lambda m: None)
 
 

@@ -130,3 +130,21 @@ def test_a_later_checkup_shows_the_change():
 def test_bad_routine_sides_is_one_line(tmp_path):
     with pytest.raises(UsageError, match=r"step\[0\]\.sides: must list left/right"):
         parse_routine({"id": "x", "step": [{"stretch": "knee-to-chest", "sides": ["up"]}]}, tmp_path / "x.toml")
+
+
+def test_results_stored_in_the_history_and_the_change_shown(tmp_path):
+    """A real SQLite history file: the first check-up stored, the second one compared with it."""
+    pytest.importorskip("posecheck.history.store", reason="the history package is not in this tree")
+    from posecheck.run.checkup import CheckupOptions, build_result, previous_result, save
+
+    opts = CheckupOptions(out_dir=tmp_path / "out", routine_dir=tmp_path / "r", history_path=tmp_path / "h.db")
+    first = build_result(TESTS, {"hamstrings": find_trials(HAM, _raise("left", [80])) +
+                                 find_trials(HAM, _raise("right", [60]))}, [{"file": "a.mp4"}])
+    save(first, TESTS, opts)
+    assert first["history"]["session"] >= 1
+    (opts.out_dir / "checkup.json").unlink()          # the change must come from the history
+    before = previous_result(opts)
+    assert [b["sides"]["right"]["value"] for b in before["tests"]] == [60]
+    second = build_result(TESTS, {"hamstrings": find_trials(HAM, _raise("left", [80])) +
+                                  find_trials(HAM, _raise("right", [72]))}, [{"file": "b.mp4"}], before)
+    assert second["changes"][1] == "Hamstrings: active straight-leg raise, right: 60 -> 72° (+12°)"

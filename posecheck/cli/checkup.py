@@ -27,6 +27,7 @@ def checkup_command(
     realtime: bool = typer.Option(True, "--realtime/--every-frame",
                                   help="Live from a file: play at its own rate, or hand over every frame."),
     record: Optional[Path] = typer.Option(None, "--record", help="Live: write the screen to this .mp4."),
+    no_history: bool = typer.Option(False, "--no-history", help="Do not store the result in the history."),
     as_json: bool = typer.Option(False, "--json", help="Print the result JSON."),
 ) -> None:
     """Check your flexibility on both sides: each test filmed from the side being measured
@@ -36,7 +37,7 @@ def checkup_command(
 
     from posecheck.run.checkup import CheckupOptions, checkup_videos, report_lines
 
-    opts = CheckupOptions(out_dir=out, model=model, routine_dir=routines)
+    opts = CheckupOptions(out_dir=out, model=model, routine_dir=routines, history=not no_history)
     if video:
         result = checkup_videos(list(video), opts, echo=lambda m: typer.echo(m, err=True))
     else:

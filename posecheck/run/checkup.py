@@ -30,6 +30,8 @@ class CheckupOptions:
     model: str | None = None
     routine_dir: Path | None = None      # None: the user routine folder
     test_dirs: tuple[Path, ...] = ()
+    history: bool = True                 # store the result in the local history
+    history_path: Path | None = None     # None: the history's own file
     notes: list[str] = field(default_factory=list)
 
 
@@ -102,13 +104,25 @@ def save(result: dict, tests: dict, opts: CheckupOptions) -> dict:
     if result["tests"]:
         write_atomic(routine_path, routine_text(tests, result["tests"], result["created"]))
         result["routine"] = {"id": ROUTINE_ID, "path": str(routine_path)}
+    if opts.history and result["tests"]:
+        from posecheck.run.checkup_history import record_checkup
+
+        sid = record_checkup(result, ", ".join(f["file"] for f in result["files"]), opts.model,
+                             opts.history_path)
+        result["history"] = {"session": sid} if sid is not None else None
     out = opts.out_dir / RESULT_NAME
     write_atomic(out, json.dumps(result, indent=1))
     return {"result": out, "routine": routine_path if result["tests"] else None}
 
 
 def previous_result(opts: CheckupOptions) -> dict | None:
-    """The last check-up's result, to show the change."""
+    """The last check-up's result, to show the change: the history's, else the last file."""
+    if opts.history:
+        from posecheck.run.checkup_history import last_checkup
+
+        stored = last_checkup(opts.history_path)
+        if stored:
+            return stored
     path = opts.out_dir / RESULT_NAME
     try:
         return json.loads(path.read_text("utf-8"))
