@@ -29,22 +29,35 @@ def analyze_command(
     profile: Optional[str] = typer.Option(None, "--profile", help="e.g. 'stenosis': narrower bands."),
     annotate: bool = typer.Option(True, "--video/--no-video", help="Write <stem>.annotated.mp4."),
     plot: bool = typer.Option(True, "--plot/--no-plot", help="Write <stem>.angles.png."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Videos analysed in parallel (processes)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1,
+                             help="Processes: several videos run one per process; one video is split "
+                             "into overlapping chunks, merged before the coach."),
+    stride: str = typer.Option("1", "--stride",
+                               help="Run the model on every frame (1), every N-th frame, or 'auto': "
+                               "every 2nd-3rd frame at 30 fps while the body is still, every frame "
+                               "when it moves (landmarks in between interpolated)."),
     people: int = typer.Option(1, "--people", min=1, max=4,
                                help="Persons to look for: 2 when a partner is in frame (slower)."),
+    style: Optional[str] = typer.Option(None, "--style",
+                                        help="'reps': a stretch with a rep style (bridge) done as repetitions."),
 ) -> None:
     """Coach recorded videos: summary JSON, per-frame CSV, annotated video and plot for each."""
     from posecheck.coach.catalog import get_stretch, load_catalog
+    from posecheck.run.stride import parse_stride
 
     cat = load_catalog(extra_dirs=tuple(catalog), profile=profile)
     if stretch != "auto":
-        get_stretch(stretch, catalog=cat)  # unknown id: exit 2 before any work
+        from posecheck.coach.catalog.schema import with_style
+
+        with_style(get_stretch(stretch, catalog=cat), style)  # unknown id/style: exit 2 before any work
     kwargs = dict(stretch=stretch, out_dir=str(out), model=model,
-                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people)
+                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people,
+                  style=style, stride=parse_stride(stride))
     quiet = as_json or not sys.stderr.isatty()
     if jobs > 1 and len(videos) > 1:
         results = _parallel(videos, kwargs, jobs)
     else:
+        kwargs["jobs"] = jobs  # one video: split over the processes
         results = [_one(v, kwargs, quiet) for v in videos]
     failed = [r for r in results if "error" in r]
     if as_json:

@@ -20,6 +20,7 @@ app = typer.Typer(
 def _register() -> None:
     """Attach each command group from its own module (one job per module)."""
     from posecheck.cli import analyze as cli_analyze
+    from posecheck.cli import batch as cli_batch
     from posecheck.cli import catalog as cli_catalog
     from posecheck.cli import check as cli_check
     from posecheck.cli import checkup as cli_checkup
@@ -28,7 +29,7 @@ def _register() -> None:
     from posecheck.cli import samples as cli_samples
 
     app.add_typer(cli_models.app, name="models")
-    for module in (cli_catalog, cli_analyze, cli_live, cli_check, cli_checkup, cli_samples):
+    for module in (cli_catalog, cli_analyze, cli_batch, cli_live, cli_check, cli_checkup, cli_samples):
         module.register(app)
 
 

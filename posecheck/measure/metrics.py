@@ -20,6 +20,7 @@ import numpy as np
 from posecheck.measure.geometry import (angle_between, elevation, from_horizontal,
                        from_vertical, nanmid, unit)
 from posecheck.pose.landmarks import INDEX, Pose
+from posecheck.measure.orientation import features as orientation_features
 from posecheck.measure.sides import facing_x, near_side
 
 SIDES = ("left", "right")
@@ -32,7 +33,7 @@ STANDARD_ANGLES = ("hip_left", "hip_right", "knee_left", "knee_right",
 
 @dataclass(frozen=True)
 class MetricInfo:
-    unit: str          # "deg", "torso" (torso lengths) or "px"
+    unit: str          # "deg", "torso" (torso lengths), "px" or "ratio" (-1..1)
     description: str
 
 
@@ -69,6 +70,10 @@ def _registry() -> dict[str, MetricInfo]:
                 "half-kneeling upright ~0); nan when the facing is unknown")
     m |= _sided("foot_lift_{side}", "torso", "height of the {side} ankle above the mid-hip (lying: ~0 on the floor)")
     m |= _sided("knee_drop_{side}", "deg", "as knee_drop for the {side} thigh alone (single-knee twist)")
+    m |= _sided("forearm_rise_{side}", "deg", "{side} elbow->wrist line from the image horizontal, acute: "
+                "~0 forearm flat (on the floor: forearm plank), ~90 upright (push-up)")
+    m |= _sided("shin_across_{side}", "deg", "world: {side} shin (knee->ankle) out of the sagittal plane, unsigned; "
+                "~0 in the plane, 30+ crossed over the other thigh (figure-4)")
     m |= _sided("ankle_to_knee_{side}", "torso", "distance from the {side} ankle to the {other} knee (figure-4)")
     m |= {
         "torso": MetricInfo("px", "mid-shoulder to mid-hip distance, the unit of every length"),
@@ -98,6 +103,18 @@ def _registry() -> dict[str, MetricInfo]:
         "body_width": MetricInfo("torso", "mean 2D shoulder and hip widths: side view <~0.35, front >~0.55"),
         "body_yaw": MetricInfo("deg", "mean angle of the world shoulder and hip axes out of the image plane: "
                                       "0 facing the camera (front view), 90 side view"),
+    }
+    # orientation (measure.orientation): where the face and chest point, how steep the trunk is
+    m |= {
+        "facing_up": MetricInfo("ratio", "world: face and chest direction's upward part, +1 face up, -1 face down"),
+        "face_up": MetricInfo("ratio", "world: ears->nose direction's upward part (+1 face up)"),
+        "chest_up": MetricInfo("ratio", "world: chest normal's upward part (+1 face up; flips with left/right)"),
+        "trunk_rise": MetricInfo("deg", "world: mid-hip->mid-shoulder above the horizontal; 90 upright, 0 lying, "
+                                        "- head below the hips"),
+        "trunk_bend_forward": MetricInfo("deg", "world: the trunk's tilt from vertical toward the front (a hinge), "
+                                                "unsigned"),
+        "trunk_bend_side": MetricInfo("deg", "world: the trunk's tilt from vertical toward a side (a side bend), "
+                                             "unsigned"),
     }
     m |= _sided("knee_floor_{side}", "torso", "{side} knee height above the lowest seen landmark "
                 "(half-kneeling: back knee ~0, front knee ~a shin length)")
@@ -192,6 +209,7 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out |= _lying(p, out, torso, near)
     out |= _legs(p, torso)
     out |= _posture(pose, p, torso)
+    out |= orientation_features(pose)
     return {name: float(out.get(name, math.nan)) for name in METRICS}
 
 
@@ -296,7 +314,8 @@ def _lying(p: _Points, values: dict, torso: float, near: str | None) -> dict[str
 
 
 def _legs(p: _Points, torso: float) -> dict[str, float]:
-    out = {"knees_apart": p.dist("left_knee", "right_knee") / torso,
+    out = {f"forearm_rise_{s}": float(from_horizontal(p(f"{s}_wrist") - p(f"{s}_elbow"))) for s in SIDES}
+    out |= {"knees_apart": p.dist("left_knee", "right_knee") / torso,
            "knee_height": (p.y("mid_hip") - p.y("mid_knee")) / torso,
            "hips_to_heels": p.dist("mid_hip", "mid_heel") / torso,
            "ankle_to_knee_left": p.dist("left_ankle", "right_knee") / torso,
@@ -320,6 +339,9 @@ def _knee_drops(p: _Points) -> dict[str, float]:
     # both thighs: the mean of the known sides (a mid-knee from one knee would be
     # measured from the mid-hip, half a pelvis away, and read a false drop)
     out["knee_drop"] = _near_value(out, "knee_drop_{}", None)
+    for s in SIDES:   # the shins the same way: a figure-4's crossed shin lies across the body
+        dot = float(np.clip(unit(p.w(f"{s}_ankle") - p.w(f"{s}_knee")) @ axis, -1.0, 1.0))
+        out[f"shin_across_{s}"] = abs(math.degrees(math.asin(dot))) if np.isfinite(dot) else math.nan
     return out
 
 

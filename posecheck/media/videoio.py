@@ -63,18 +63,33 @@ def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
     return cap, info
 
 
+def seek_frame(cap: cv2.VideoCapture, index: int) -> int:
+    """Position `cap` before frame `index`; returns the index reached. A container that
+    cannot seek exactly is decoded forward from the start instead (slower, exact)."""
+    cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+    if int(cap.get(cv2.CAP_PROP_POS_FRAMES)) == index:
+        return index
+    cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+    done = 0
+    while done < index and cap.grab():
+        done += 1
+    return done
+
+
 class VideoReader:
     """Iterates `Frame`s decoded on a background thread.
 
     Timestamps come from the container (CAP_PROP_POS_MSEC), so variable frame
     rates are timed correctly; when a container gives none, index / fps is used.
     After iteration, `broke_at` is set if decoding stopped before the container's
-    frame count (a truncated file).
+    frame count (a truncated file). `start`/`stop` read only frames [start, stop) with
+    their true indices and timestamps (one chunk of `analyze --jobs N`).
     """
 
-    def __init__(self, path: str | Path, queue_size: int = 16):
+    def __init__(self, path: str | Path, queue_size: int = 16, start: int = 0, stop: int | None = None):
         self.cap, self.info = open_video(path)
-        self.frames_read = 0
+        self.frames_read = seek_frame(self.cap, start) if start > 0 else 0
+        self._stop_at = stop
         self.broke_at: float | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
         self._stop = threading.Event()
@@ -96,6 +111,8 @@ class VideoReader:
         last_t = -1.0
         try:
             while not self._stop.is_set():
+                if self._stop_at is not None and self.frames_read >= self._stop_at:
+                    break
                 ok, image = self.cap.read()
                 if not ok or image is None:
                     break
@@ -107,7 +124,7 @@ class VideoReader:
                 self.frames_read += 1
         finally:
             # containers' frame counts are estimates (webm: off by a frame or two)
-            if self.info.frames and self.frames_read < self.info.frames - max(3, 0.01 * self.info.frames):
+            if self._stop_at is None and self.info.frames and self.frames_read < self.info.frames - max(3, 0.01 * self.info.frames):
                 self.broke_at = last_t if last_t >= 0 else 0.0
             self._put(_END)
 

@@ -17,14 +17,14 @@ import numpy as np
 
 from posecheck.measure import metrics
 from posecheck.coach.catalog import get_stretch, load_catalog
-from posecheck.pose.engine import PoseEngine
+from posecheck.coach.catalog.schema import with_style
 from posecheck.media.framelog import FrameLog
 from posecheck.measure.lookahead import DelayLine, Item
 from posecheck.media.plots import plot_angles
-from posecheck.measure.sides import SwapCorrector
 from posecheck.media.stage import Stage
 from posecheck.media.summary import build_summary, write_json
-from posecheck.media.videoio import VideoReader, VideoWriter
+from posecheck.media.videoio import VideoWriter
+from posecheck.run.posestream import PoseSettings, SingleSource
 
 SMOOTH_HALF_S = 0.4    # lookahead of the offline filter, seconds
 SMOOTH_SIGMA_S = 0.12  # Gaussian sigma: passes movements slower than ~1.3 Hz
@@ -47,20 +47,30 @@ class AnalyzeOptions:
     plot: bool = True
     progress: Callable[[int, int], None] | None = None
     people: int = 1
+    stride: int | None = 1   # None: adaptive (run/stride.py)
+    jobs: int = 1            # processes for this one video (run/chunks.py)
     notes: list[str] = field(default_factory=list)
+    style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
+
+    def pose_settings(self) -> PoseSettings:
+        return PoseSettings(self.model, self.people, self.stride)
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
-            progress: Callable[[int, int], None] | None = None, people: int = 1) -> Summary:
+            progress: Callable[[int, int], None] | None = None, people: int = 1,
+            stride: int | None = 1, jobs: int = 1, style: str | None = None) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
     people: how many persons MediaPipe looks for; 2 keeps the coached person when a
-    partner is in frame, at about twice the inference cost.
+    partner is in frame, at about twice the inference cost. stride: run the model on
+    every frame (1), every N-th, or adaptively (None). jobs: split the video over
+    that many processes (overlapping chunks, merged before the coach).
+    style: "reps" does a stretch that has a [rep_style] as repetitions with a short top hold.
     """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
-                          annotate, plot, progress, people)
+                          annotate, plot, progress, people, stride, jobs, style=style)
     return _Run(Path(path), opts).run()
 
 
@@ -83,14 +93,14 @@ class _Run:
         self.catalog = load_catalog(extra_dirs=opts.catalog_dirs, profile=opts.profile)
         self.auto = opts.stretch == "auto"
         if not self.auto:
-            self.stretch = get_stretch(opts.stretch, catalog=self.catalog)
+            self.stretch = with_style(get_stretch(opts.stretch, catalog=self.catalog), opts.style)
 
     def run(self) -> Summary:
         from posecheck.coach.machine import Coach
         from posecheck.coach.recognize import Recognizer
 
-        reader = VideoReader(self.path)
-        info = reader.info
+        source = self._pose_source()
+        info = source.info
         stem, out = self.path.stem, self.opts.out_dir
         out.mkdir(parents=True, exist_ok=True)
         fps = info.fps if info.fps > 0 else 30.0
@@ -105,8 +115,6 @@ class _Run:
         line = DelayLine(round(SMOOTH_HALF_S * fps), SMOOTH_SIGMA_S * fps)
         counts = {"frames": 0, "pose": 0}
         last_t = 0.0
-        engine = PoseEngine(self.opts.model, mode="video", num_poses=self.opts.people)
-        swap = SwapCorrector()
 
         def after_pose(job) -> None:  # off the inference thread: overlaps the next detect
             frame, pose = job
@@ -116,15 +124,11 @@ class _Run:
 
         post = Stage(after_pose, "coach")
         try:
-            with engine:
-                for frame in reader:
-                    pose = engine.detect(frame.image, frame.t_s)
-                    if pose is not None:
-                        pose = swap.correct(pose)
-                    post.put((frame, pose))
-                    last_t = frame.t_s
-                    if self.opts.progress:
-                        self.opts.progress(frame.index + 1, info.frames)
+            for frame, pose in source.run():
+                post.put((frame, pose))
+                last_t = frame.t_s
+                if self.opts.progress:
+                    self.opts.progress(frame.index + 1, info.frames)
             post.close()
             for ready in line.flush():
                 self._coach(ready, log, writer, counts)
@@ -135,15 +139,15 @@ class _Run:
                 log.close()
                 if writer is not None:
                     writer.close()
-        if reader.broke_at is not None:
+        if source.broke_at is not None:
             self.opts.notes.append(
-                f"decoding stopped at {reader.broke_at:.2f} s (frame {reader.frames_read} of "
+                f"decoding stopped at {source.broke_at:.2f} s (frame {source.frames_read} of "
                 f"{info.frames}): the file looks truncated; analysed what decoded")
         if counts["frames"] and not counts["pose"]:
             self.opts.notes.append("no person was found in the video")
         frame_dt = 1.0 / fps
         duration = last_t + frame_dt if counts["frames"] else 0.0
-        return self._finish(info, fps, counts, duration, log, engine, stem)
+        return self._finish(info, fps, counts, duration, log, source, stem)
 
     # -- per frame ---------------------------------------------------------------
     def _vector(self, pose) -> np.ndarray:
@@ -188,6 +192,8 @@ class _Run:
         from posecheck.coach.machine import Coach
 
         if stretch.id not in self.coaches:
+            if self.opts.style in dict(stretch.styles):
+                stretch = with_style(stretch, self.opts.style)
             self.coaches[stretch.id] = Coach(stretch)
         return self.coaches[stretch.id]
 
@@ -208,7 +214,16 @@ class _Run:
         return VideoWriter(path, fps, (info.width, info.height), draw=draw)
 
     # -- end ---------------------------------------------------------------------
-    def _finish(self, info, fps, counts, duration, log: FrameLog, engine, stem) -> Summary:
+    def _pose_source(self):
+        """Where the poses come from: one landmarker here, or chunks over processes."""
+        if self.opts.jobs > 1:
+            from posecheck.run.chunks import ChunkedSource
+
+            return ChunkedSource(self.path, self.opts.pose_settings(), self.opts.jobs,
+                                 need_images=self.opts.annotate)
+        return SingleSource(self.path, self.opts.pose_settings())
+
+    def _finish(self, info, fps, counts, duration, log: FrameLog, source, stem) -> Summary:
         holds, cues, reps, extra = [], [], None, {}
         for sid, coach in self.coaches.items():
             result = coach.result()
@@ -219,14 +234,23 @@ class _Run:
         cues.sort(key=lambda c: c.t_s)
         holds.sort(key=lambda h: h.start_s)
         if self.auto:
+            from posecheck.coach.recognize import outside_unsure, unsure_note
+
             extra["segments"] = self.recognizer.segments()
+            doubt = self.recognizer.unsure()
+            if doubt:   # say so, name --stretch, and report no guessed holds
+                extra["recognition"] = {"unsure": True, **doubt}
+                self.opts.notes.append(unsure_note(doubt))
+                holds, cues = outside_unsure(self.recognizer, holds, cues)
+        if self.opts.stride != 1:
+            extra["stride"] = {"setting": self.opts.stride or "auto", "model_frames": source.model_frames}
         if self.opts.notes:
             extra["notes"] = list(self.opts.notes)
         angles = {n: log.series(n) for n in log.columns}
         stretch_id = self.stretch.id if not self.auto else self.recognizer.main_stretch()
         summary = Summary(build_summary(
             video=str(self.path), stretch=stretch_id, fps=fps, frames=counts["frames"],
-            frames_with_pose=counts["pose"], duration_s=duration, model=engine.model,
+            frames_with_pose=counts["pose"], duration_s=duration, model=source.model,
             holds=holds, reps=reps, cues=cues, angles=angles, extra=extra))
         out = self.opts.out_dir
         summary.files = {"summary": write_json(out / f"{stem}.summary.json", summary),

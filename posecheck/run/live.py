@@ -85,8 +85,10 @@ def plan_steps(opts: LiveOptions, catalog) -> tuple[list[Step], object | None]:
 
         routine = get_routine(opts.routine, opts.routine_dirs, catalog)
         return [Step(s.apply(catalog[s.stretch]), routine.transition_s) for s in routine.steps], routine
-    if not opts.stretch:
-        raise UsageError("say what to coach: --stretch ID (see `posecheck list`) or --routine low-back")
+    if not opts.stretch:   # free mode: recognise the stretch (run/freemode.py)
+        from posecheck.run.freemode import free_step
+
+        return [free_step(catalog, Step)], None
     return [Step(get_stretch(opts.stretch, catalog=catalog))], None
 
 
@@ -286,6 +288,8 @@ class LiveSession:
         elif ch == " " and step.coach is not None:
             self.paused = not self.paused
             (step.coach.pause if self.paused else step.coach.resume)(t)
+        elif ch == "n" and getattr(step, "free", False):
+            step.coach.cycle(t)             # free mode: the next candidate
         elif ch == "n":
             if step.coach is not None:
                 step.coach.skip(t)
@@ -323,7 +327,11 @@ class LiveSession:
             pains += [{"t_s": round(t, 3), "stretch": step.stretch.id} for t in result.pain_stops]
             if result.reps is not None:
                 reps = (reps or 0) + result.reps
-        return build_live_summary(self, holds, cues, reps, pains)
+        summary = build_live_summary(self, holds, cues, reps, pains)
+        if getattr(self.steps[0], "free", False):
+            summary.update(self.steps[0].coach.summary_extra())
+            summary["stretch"] = self.steps[0].coach.result().stretch
+        return summary
 
 
 def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -> dict:

@@ -16,6 +16,7 @@ A routine file:
     sides = ["right", "left"]  # optional: these sides of a sided stretch, in this order
                                # (a check-up's routine: the tighter side first, then an
                                # extra step with just that side for its extra set)
+    style = "reps"             # optional: a stretch with a [rep_style] done as repetitions
 
 Sides, holds and rests within a step are the coach's job (each side of a sided
 stretch in turn); the routine only orders the stretches and adjusts their dose.
@@ -41,7 +42,7 @@ else:  # pragma: no cover - Python 3.10
 DATA_DIR = Path(__file__).parent / "data"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TOP_KEYS = {"id", "name", "description", "transition_s", "step"}
-STEP_KEYS = {"stretch", "hold_s", "reps", "sets", "rest_s", "sides"}
+STEP_KEYS = {"stretch", "hold_s", "reps", "sets", "rest_s", "style", "sides"}
 DOSE_KEYS = ("hold_s", "reps", "sets", "rest_s")
 
 
@@ -49,10 +50,14 @@ DOSE_KEYS = ("hold_s", "reps", "sets", "rest_s")
 class Step:
     stretch: str
     dose: dict          # the dose keys this step overrides (may be empty)
+    style: str | None = None
     sides: tuple[str, ...] = ()   # the sides to do, in order (empty: the stretch's own)
 
     def apply(self, stretch):
-        """The catalogue stretch with this step's dose (and sides)."""
+        """The catalogue stretch in this step's style and sides, with this step's dose."""
+        from posecheck.coach.catalog.schema import with_style
+
+        stretch = with_style(stretch, self.style)
         if self.sides and stretch.sided:
             stretch = dataclasses.replace(stretch, sides=self.sides)
         if not self.dose:
@@ -121,7 +126,11 @@ def parse_routine(data: dict, path: Path) -> Routine:
         if not isinstance(raw.get("stretch"), str):
             raise _fail(path, where + "stretch", "missing", 'add stretch = "<id from posecheck list>"')
         dose = {k: _number(path, raw, k, where, integer=k in ("reps", "sets")) for k in DOSE_KEYS if k in raw}
-        steps.append(Step(raw["stretch"], dose, _sides(path, raw, where)))
+        style = raw.get("style")
+        if style not in (None, "hold", "reps"):
+            raise _fail(path, where + "style", f"must be \"hold\" or \"reps\", got {style!r}",
+                        'write style = "reps" (for a stretch with a [rep_style])')
+        steps.append(Step(raw["stretch"], dose, style, _sides(path, raw, where)))
     transition = _number(path, data, "transition_s", "") if "transition_s" in data else 10.0
     name = data.get("name", rid)
     desc = data.get("description", "")
@@ -167,4 +176,8 @@ def get_routine(routine_id: str, extra_dirs=(), catalog=None, *, user_dir: bool 
             if step.stretch not in catalog:
                 raise UsageError(f"{Path(routine.path).name}: step stretch '{step.stretch}' is not in the "
                                  "catalogue; use an id from `posecheck list`")
+            try:
+                step.apply(catalog[step.stretch])
+            except UsageError as err:
+                raise UsageError(f"{Path(routine.path).name}: step style: {err}") from None
     return routine
