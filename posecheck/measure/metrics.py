@@ -68,6 +68,8 @@ def _registry() -> dict[str, MetricInfo]:
     m |= _sided("pelvis_shift_{side}", "torso",
                 "mid-hip ahead of the {side} knee along the facing direction (+ hips forward of that knee; "
                 "half-kneeling upright ~0); nan when the facing is unknown")
+    m["kneel_shift"] = MetricInfo("torso", "mid-hip ahead of the LOWER knee along the facing direction "
+                                  "(half-kneeling: the kneeling knee, whatever its label); nan when the facing is unknown")
     m |= _sided("foot_lift_{side}", "torso", "height of the {side} ankle above the mid-hip (lying: ~0 on the floor)")
     m |= _sided("knee_drop_{side}", "deg", "as knee_drop for the {side} thigh alone (single-knee twist)")
     m |= _sided("forearm_rise_{side}", "deg", "{side} elbow->wrist line from the image horizontal, acute: "
@@ -265,8 +267,13 @@ def _pelvis_shift(p: _Points, fwd: int, torso: float) -> dict[str, float]:
     read from image x alone (no trunk line, no hip angle: MediaPipe's hip joint sits a few
     degrees off, the x of hip and knee much less)."""
     hip_x = float(p("mid_hip")[0])
-    return {f"pelvis_shift_{s}": (fwd * (hip_x - float(p(f"{s}_knee")[0])) / torso if fwd else math.nan)
-            for s in SIDES}
+    out = {f"pelvis_shift_{s}": (fwd * (hip_x - float(p(f"{s}_knee")[0])) / torso if fwd else math.nan)
+           for s in SIDES}
+    # a left/right label swap of the knees must not flip the lunge: the kneeling knee is the lower one
+    yl, yr = p.y("left_knee"), p.y("right_knee")
+    lower = "left" if yl > yr else "right" if yr > yl else None
+    out["kneel_shift"] = out[f"pelvis_shift_{lower}"] if lower else math.nan
+    return out
 
 
 def _trunk(p: _Points, values: dict, torso: float) -> dict[str, float]:

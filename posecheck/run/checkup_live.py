@@ -153,12 +153,12 @@ class LiveCheckup:
             return sink.draw_countdown(image, leg.title, intro_text(leg, prev)[:90], INTRO_S - elapsed, INTRO_S)
         lines = [("trial", self._trial_line(leg.test, tr, i + 1)) for i, tr in enumerate(leg.trials)]
         wanted = leg.test.trials * (2 if leg.side is None and leg.test.sided else 1)
-        lines.append(("next", f"Trial {len(leg.trials) + 1} of {wanted}: {leg.test.instructions[:70]}"))
+        lines.append(("next", f"Trial {len(leg.trials) + 1} of {wanted}"))
         return sink.draw_setup(image, lines, pose, f"{self.current + 1}/{len(self.legs)} {leg.title}", 0.0)
 
     @staticmethod
     def _trial_line(test, trial, n: int) -> str:
-        unit = "°" if test.metric.unit == "deg" else ""
+        unit = " deg" if test.metric.unit == "deg" else ""   # the screen's font has no degree sign
         vals = ", ".join(f"{s} {v:.0f}{unit}" for s, v in trial.values.items())
         return f"Trial {n}: {vals}" + ("" if trial.valid else f" - not counted: {trial.reason}")
 
