@@ -294,6 +294,7 @@ class RunOptions:
     out_dir: str | None = None
     model: str | None = None
     catalog_dirs: tuple[str, ...] = ()
+    stride: int | None = 1   # --stride of analyze (None: auto)
 
 
 @dataclass
@@ -317,7 +318,7 @@ def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
         try:
             summary = dict(analyze(sample.video, stretch, out_dir=out, model=opts.model,
                                    catalog_dirs=opts.catalog_dirs, annotate=False, plot=False,
-                                   style=sample.expect.get("style")))
+                                   style=sample.expect.get("style"), stride=opts.stride))
         except UserError as err:
             v = Verdict(sample.name, stretch)
             v.fail(f"error: {err}")

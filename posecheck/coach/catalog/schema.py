@@ -50,6 +50,16 @@ class Band:
         return f"[{self.lo:g}, {self.hi:g}]"
 
 
+# Plausible ranges (low, high, unit) that stretch and routine files are checked against:
+# physiotherapy doses are seconds to minutes and a handful of repetitions.
+DOSE_LIMITS = {"hold_s": (0, 600, "s"), "reps": (0, 100, "reps"), "sets": (0, 20, "sets"),
+               "rest_s": (0, 600, "s")}
+TIMING_LIMITS = {"dwell_s": (0, 10, "s"), "grace_s": (0, 30, "s"), "cue_cooldown_s": (0, 120, "s"),
+                 "lost_s": (0, 60, "s"), "min_visibility": (0, 1, "(0-1)")}
+MIN_HOLD_S = 1.0          # a hold-kind stretch's hold, seconds
+MAX_TRANSITION_S = 120.0  # a routine's countdown between steps, seconds
+
+
 @dataclass(frozen=True)
 class Dose:
     """hold_s per hold; reps = holds per side (hold) or cycles per set (reps); rest_s between."""
@@ -88,6 +98,7 @@ class Judge:
 
     also: more metrics held to the same bands (e.g. both hips); those the camera cannot
     see are left out, as long as at least one of the group is seen.
+    form: see the field below.
     signed: for a signed metric of a sided stretch, the side for which the bands apply as
     written; for the other side they are mirrored (negated).
     """
@@ -101,6 +112,9 @@ class Judge:
     cue_unsafe: str = "ease-off"
     signed: str | None = None
     also: tuple[str, ...] = ()
+    # a form check (keep the other foot down, trunk upright...): failing it is a fault inside
+    # the stretch, cued, never a different stretch; recognition weighs it less
+    form: bool = False
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -204,6 +218,12 @@ class Stretch:
     path: str = ""
     style: str = "hold"                        # "reps": holds done as reps with a short top hold
     styles: tuple[tuple[str, Dose], ...] = ()  # style -> its dose ([dose], [rep_style])
+    # how the body lies or stands in the stretch (measure.orientation.ORIENTATIONS), shared by
+    # the set-up check and recognition; None: not declared (the posture comes from `position`)
+    orientation: str | None = None
+    # recognition-only evidence ([[hint]]: metric in band), never judged by the coach: what
+    # tells this stretch from a look-alike (double knee-to-chest: the knees together)
+    hints: tuple[Judge, ...] = ()
 
     @property
     def sided(self) -> bool:
