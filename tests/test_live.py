@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import struct
 import subprocess
 import sys
 import threading
@@ -23,6 +21,7 @@ from posecheck.run.live import LiveOptions, LiveSession, session_line
 from posecheck.media.overlay import AMBER, CYAN, GREEN, GREY, Layout
 from posecheck.coach.routines import get_routine, load_routines
 from posecheck.media.speech import Speaker
+from xshots import grab, start_xvfb
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "data" / "real"
@@ -145,13 +144,16 @@ def test_speaker_repeats_only_after_the_cooldown():
     assert said == ["a", "a"]
 
 
-def test_no_speech_engine_warns_once_and_returns_none(monkeypatch):
+def test_no_speech_engine_warns_once_and_falls_back_to_tones(monkeypatch):
     from posecheck.media import speech
+    from posecheck.media.tones import ToneSpeaker
 
     monkeypatch.setattr(speech, "find_engine", lambda: None)
     warnings = []
-    assert Speaker.create(warn=warnings.append) is None
-    assert len(warnings) == 1 and "continuing without spoken cues" in warnings[0]
+    fallback = Speaker.create(warn=warnings.append)
+    assert isinstance(fallback, ToneSpeaker)
+    assert len(warnings) == 1 and "tones will mark each hold's start, last 3 s and end" in warnings[0]
+    fallback.close()
 
 
 # -- the loop, headless ----------------------------------------------------------------------
@@ -291,35 +293,11 @@ def test_session_line_reports_fps_latency_and_drops():
 
 # -- the real window under Xvfb --------------------------------------------------------------
 def _xvfb():
-    exe = shutil.which("Xvfb")
-    if exe is None or shutil.which("xwd") is None:
-        pytest.skip("Xvfb/xwd not installed (apt-get install xvfb x11-apps)")
-    for n in range(99, 140):
-        if not Path(f"/tmp/.X{n}-lock").exists():
-            proc = subprocess.Popen([exe, f":{n}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(50):
-                if Path(f"/tmp/.X11-unix/X{n}").exists():
-                    return proc, f":{n}"
-                time.sleep(0.1)
-            proc.kill()
-    pytest.skip("Xvfb could not start")
+    return start_xvfb()
 
 
 def _grab(display: str, window: str = "posecheck") -> np.ndarray | None:
-    """A real screenshot of the named window (xwd, ZPixmap, LSB first) as a BGR array."""
-    proc = subprocess.run(["xwd", "-silent", "-display", display, "-name", window],
-                          capture_output=True, timeout=10)
-    data = proc.stdout
-    if proc.returncode != 0 or len(data) < 100:
-        return None
-    h = struct.unpack(">25I", data[:100])
-    header, width, height, bpp, stride, ncolors = h[0], h[4], h[5], h[11] // 8, h[12], h[19]
-    offset = header + 12 * ncolors
-    if bpp < 3 or len(data) < offset + stride * height:
-        return None
-    rows = np.frombuffer(data, np.uint8, count=stride * height, offset=offset).reshape(height, stride)
-    return rows[:, :width * bpp].reshape(height, width, bpp)[:, :, :3].copy()
+    return grab(display, window)
 
 
 def _overlay_seen(shot: np.ndarray, size: tuple[int, int]) -> dict[str, bool]:
