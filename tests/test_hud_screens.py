@@ -27,8 +27,8 @@ SHOTS = Path(os.environ.get("POSECHECK_SHOTS", "")) if os.environ.get("POSECHECK
 TOL = 14        # colour tolerance, 0-255
 
 
-def _near(img: np.ndarray, colour) -> np.ndarray:
-    return np.all(np.abs(img.astype(int) - np.asarray(colour)) <= TOL, axis=-1)
+def _near(img: np.ndarray, colour, tol: int = TOL) -> np.ndarray:
+    return np.all(np.abs(img.astype(int) - np.asarray(colour)) <= tol, axis=-1)
 
 
 def _live(display: str, trace: Path, args: list[str]) -> subprocess.Popen:
@@ -76,9 +76,9 @@ def _shots(display: str, proc, trace: Path, want, keys: dict | None = None, time
 
 def want_label(line: dict) -> str | None:
     screen, status = line["screen"], line.get("status") or ""
-    if screen == "coach" and status == "Hold" and not line.get("cue"):
+    if screen == "coach" and status == "Hold":
         return "holding"
-    if screen == "coach" and line.get("cue") and status in ("Get into position", "Hold"):
+    if screen == "coach" and line.get("cue") and status == "Get into position":
         return "cue"
     if screen == "coach" and status.startswith("Rest"):
         return "rest"
@@ -162,7 +162,7 @@ def test_live_screens_at_full_hd_and_720p(tmp_path, screen):
         h = win.shape[0]
         kind = name[2:]
         if kind in ("setup", "cue", "holding", "rest"):
-            panel = _near(win, widgets.PANEL)
+            panel = _near(win, widgets.PANEL, 3)
             assert panel[:, int(win.shape[1] * 0.7):].mean() > 0.3, name     # the side panel is there
         if kind == "setup":
             bx, by, bw, bh = line["boxes"]["lines"]
@@ -181,5 +181,5 @@ def test_live_screens_at_full_hd_and_720p(tmp_path, screen):
             below = win[by + bh:by + bh + int(0.03 * h), bx:]
             assert _near(below, widgets.CYAN).sum() > 50, name                # the rest bar counts down
         if kind == "summary":
-            assert _near(win, cards.BG).mean() > 0.6, name                     # a card of its own
-            assert not _near(win, widgets.PANEL).any(), name                   # not over the HUD
+            assert _near(win, cards.BG, 3).mean() > 0.6, name                  # a card of its own
+            assert _near(win, widgets.PANEL, 3).mean() < 0.01, name            # not over the HUD

@@ -308,7 +308,7 @@ def _hud_seen(shot: np.ndarray | None, line: dict | None) -> dict[str, bool]:
     if shot is None or line is None or tuple(shot.shape[1::-1]) != tuple(line["size"]):
         return {}
     h, w = shot.shape[:2]
-    seen = {"panel": _near(shot[:, int(w * 0.7):], widgets.PANEL).mean() > 0.3}
+    seen = {"panel": _near(shot[:, int(w * 0.7):], widgets.PANEL, 3).mean() > 0.3}
     if "timer" in line["boxes"]:
         seen["timer"] = _timer_ink_height(shot, line["boxes"]["timer"]) >= 0.10 * h
     if line.get("cue"):

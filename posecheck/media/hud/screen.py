@@ -163,4 +163,5 @@ def words_summary(summary: dict) -> tuple[str, list, str]:
         rows.append(("Stopped for pain", f"{stop['stretch']} at {stop['t_s']:.0f} s", widgets.RED))
     live = summary.get("live") or {}
     foot = f"{live.get('end_reason', '')} · any key to close".strip(" ·")
-    return "Well done: session over", rows, foot
+    done = any(h.get("completed") for h in summary.get("holds", [])) or summary.get("reps")
+    return ("Well done: session over" if done else "Session over"), rows, foot
