@@ -39,6 +39,8 @@ def live_command(
     catalog: List[Path] = typer.Option([], "--catalog", help="Extra folder of stretch files."),
     routines: List[Path] = typer.Option([], "--routines", help="Extra folder of routine files."),
     profile: Optional[str] = typer.Option(None, "--profile", help="e.g. 'stenosis': narrower bands."),
+    share: bool = typer.Option(False, "--share-outputs",
+                               help="Make --summary/--record group-readable (default: only you can read them)."),
 ) -> None:
     """Coach live: skeleton, angles against their bands, hold timer and cues.
 
@@ -51,7 +53,11 @@ def live_command(
                        record=record, summary=summary, max_seconds=max_seconds, speak=speak and not quiet,
                        ask_pain=ask_pain, pain_wait_s=pain_wait, mirror=mirror,
                        realtime=realtime, setup=setup, catalog_dirs=tuple(catalog),
-                       routine_dirs=tuple(routines), profile=profile)
-    LiveSession(opts).run()
+                       routine_dirs=tuple(routines), profile=profile, share=share)
+    result = LiveSession(opts).run()
     if summary is not None:
         typer.echo(f"summary written to {summary}", err=True)
+    if result.get("end_reason") == "interrupted":
+        from posecheck.run.interrupt import exit_code
+
+        raise typer.Exit(exit_code() or 130)

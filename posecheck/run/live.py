@@ -19,6 +19,7 @@ camera lost, --max-seconds), the summary is built from what was measured.
 from __future__ import annotations
 
 import os
+from array import array
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ from posecheck.errors import InputError, UsageError
 from posecheck.media.framelog import FrameLog
 from posecheck.media.livesink import Sink
 from posecheck.media.voice import Voice
+from posecheck.run.interrupt import catch_stop
 from posecheck.run.livesummary import build_live_summary, session_line  # noqa: F401 (re-exported)
+from posecheck.run.outputs import check_files
 
 SETUP_OK_S = 0.5        # the view must be right this long before timing starts
 SETUP_MAX_S = 15.0      # after this, start anyway on camera problems (never on a wrong posture)
@@ -56,6 +59,7 @@ class LiveOptions:
     catalog_dirs: tuple[Path, ...] = ()
     routine_dirs: tuple[Path, ...] = ()
     profile: str | None = None
+    share: bool = False                 # outputs group-readable instead of private (media.atomic)
 
 
 @dataclass
@@ -72,7 +76,7 @@ class Stats:
     with_pose: int = 0
     first_t: float | None = None
     last_t: float = 0.0
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: array = field(default_factory=lambda: array("f"))   # 4 bytes a frame
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
 
@@ -88,8 +92,10 @@ def plan_steps(opts: LiveOptions, catalog) -> tuple[list[Step], object | None]:
 
         routine = get_routine(opts.routine, opts.routine_dirs, catalog)
         return [Step(s.apply(catalog[s.stretch]), routine.transition_s) for s in routine.steps], routine
-    if not opts.stretch:
-        raise UsageError("say what to coach: --stretch ID (see `posecheck list`) or --routine low-back")
+    if not opts.stretch:   # free mode: recognise the stretch (run/freemode.py)
+        from posecheck.run.freemode import free_step
+
+        return [free_step(catalog, Step)], None
     return [Step(get_stretch(opts.stretch, catalog=catalog))], None
 
 
@@ -105,6 +111,7 @@ class LiveSession:
         if opts.window and sys.platform.startswith("linux") and not (
                 os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             raise InputError("no display to open a window on: add --no-window (and --summary/--record)")
+        check_files(opts.share, **{"--summary": opts.summary, "--record": opts.record})  # before, not after
         self.current = 0
         self.phase = "countdown"
         self.phase_t: float | None = None
@@ -152,7 +159,7 @@ class LiveSession:
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
         self.sink = Sink(self.opts, source.fps, source.size, mirror)
         try:
-            with engine:               # load the model before the clock starts
+            with catch_stop() as self.stop, engine:   # load the model before the clock starts
                 self._ask_pain("before")
                 with source:
                     self.stats.started = time.monotonic()
@@ -174,12 +181,17 @@ class LiveSession:
         if self.opts.summary:
             from posecheck.media.summary import write_json
 
-            write_json(self.opts.summary, summary)
+            write_json(self.opts.summary, summary, self.opts.share)
         self.echo(session_line(summary))
+        if (self.record_info or {}).get("error"):
+            self.echo(f"warning: {self.record_info['error']}")
         return summary
 
     def _loop(self, source: LatestFrameSource) -> None:
         while not self.quit:
+            if self.stop.requested:            # Ctrl-C / SIGTERM: the frame in hand is done
+                self.end_reason = "interrupted"
+                return
             if self.opts.max_seconds is not None and time.monotonic() - self.stats.started >= self.opts.max_seconds:
                 self.end_reason = "max-seconds reached"
                 return
@@ -316,6 +328,8 @@ class LiveSession:
         elif ch == " " and step.coach is not None:
             self.paused = not self.paused
             (step.coach.pause if self.paused else step.coach.resume)(t)
+        elif ch == "n" and getattr(step, "free", False):
+            step.coach.cycle(t)             # free mode: the next candidate
         elif ch == "n":
             if step.coach is not None:
                 step.coach.skip(t)
@@ -359,4 +373,8 @@ class LiveSession:
             pains += [{"t_s": round(t, 3), "stretch": step.stretch.id} for t in result.pain_stops]
             if result.reps is not None:
                 reps = (reps or 0) + result.reps
-        return build_live_summary(self, holds, cues, reps, pains)
+        summary = build_live_summary(self, holds, cues, reps, pains)
+        if getattr(self.steps[0], "free", False):
+            summary.update(self.steps[0].coach.summary_extra())
+            summary["stretch"] = self.steps[0].coach.result().stretch
+        return summary

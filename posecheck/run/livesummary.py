@@ -26,7 +26,8 @@ def build_live_summary(session, holds, cues, reps, pain_stops=()) -> dict:
     }
     if session.record_info:
         live["record"] = session.record_info
-    extra = {"live": live, "pain": dict(getattr(session, "pain", None) or {"before": None, "after": None})}
+    extra = {"live": live, "end_reason": session.end_reason,
+             "pain": dict(getattr(session, "pain", None) or {"before": None, "after": None})}
     if pain_stops:
         extra["pain_stops"] = list(pain_stops)
     if session.routine is not None:
@@ -55,4 +56,3 @@ def session_line(summary: dict) -> str:
     return (f"session ({live.get('end_reason')}): holds {holds}; reps {summary['reps']}; "
             f"{len(summary['cues'])} cues; {live.get('fps')} fps; latency median {lat.get('median')} ms "
             f"p95 {lat.get('p95')} ms; frames {live.get('frames_read')} read, {live.get('frames_dropped')} dropped")
-
