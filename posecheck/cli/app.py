@@ -31,12 +31,13 @@ def _register() -> None:
     from posecheck.cli import batch as cli_batch
     from posecheck.cli import catalog as cli_catalog
     from posecheck.cli import check as cli_check
+    from posecheck.cli import checkup as cli_checkup
     from posecheck.cli import live as cli_live
     from posecheck.cli import models as cli_models
     from posecheck.cli import samples as cli_samples
 
     app.add_typer(cli_models.app, name="models")
-    for module in (cli_catalog, cli_analyze, cli_batch, cli_live, cli_check, cli_samples):
+    for module in (cli_catalog, cli_analyze, cli_batch, cli_live, cli_check, cli_checkup, cli_samples):
         module.register(app)
 
 

@@ -13,6 +13,9 @@ A routine file:
     reps = 1                   # optional: holds per side (hold) or cycles (reps)
     sets = 1                   # optional
     rest_s = 10                # optional
+    sides = ["right", "left"]  # optional: these sides of a sided stretch, in this order
+                               # (a check-up's routine: the tighter side first, then an
+                               # extra step with just that side for its extra set)
     style = "reps"             # optional: a stretch with a [rep_style] done as repetitions
 
 Sides, holds and rests within a step are the coach's job (each side of a sided
@@ -33,7 +36,7 @@ from posecheck.errors import UsageError
 DATA_DIR = Path(__file__).parent / "data"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TOP_KEYS = {"id", "name", "description", "transition_s", "step"}
-STEP_KEYS = {"stretch", "hold_s", "reps", "sets", "rest_s", "style"}
+STEP_KEYS = {"stretch", "hold_s", "reps", "sets", "rest_s", "style", "sides"}
 DOSE_KEYS = ("hold_s", "reps", "sets", "rest_s")
 
 
@@ -42,12 +45,15 @@ class Step:
     stretch: str
     dose: dict          # the dose keys this step overrides (may be empty)
     style: str | None = None
+    sides: tuple[str, ...] = ()   # the sides to do, in order (empty: the stretch's own)
 
     def apply(self, stretch):
-        """The catalogue stretch in this step's style, with this step's dose."""
+        """The catalogue stretch in this step's style and sides, with this step's dose."""
         from posecheck.coach.catalog.schema import with_style
 
         stretch = with_style(stretch, self.style)
+        if self.sides and stretch.sided:
+            stretch = dataclasses.replace(stretch, sides=self.sides)
         if not self.dose:
             return stretch
         return dataclasses.replace(stretch, dose=dataclasses.replace(stretch.dose, **self.dose))
@@ -90,6 +96,15 @@ def _number(path: Path, table: dict, key: str, where: str, integer: bool = False
     return int(value) if integer else float(value)
 
 
+def _sides(path: Path, raw: dict, where: str) -> tuple[str, ...]:
+    sides = raw.get("sides", [])
+    if not isinstance(sides, list) or not all(s in ("left", "right") for s in sides) \
+            or len(set(sides)) != len(sides):
+        raise _fail(path, where + "sides", f"must list left/right at most once each, got {sides!r}",
+                    'write e.g. sides = ["right", "left"]')
+    return tuple(sides)
+
+
 def parse_routine(data: dict, path: Path) -> Routine:
     for key in data:
         if key not in TOP_KEYS:
@@ -115,7 +130,7 @@ def parse_routine(data: dict, path: Path) -> Routine:
         if style not in (None, "hold", "reps"):
             raise _fail(path, where + "style", f"must be \"hold\" or \"reps\", got {style!r}",
                         'write style = "reps" (for a stretch with a [rep_style])')
-        steps.append(Step(raw["stretch"], dose, style))
+        steps.append(Step(raw["stretch"], dose, style, _sides(path, raw, where)))
     transition = _number(path, data, "transition_s", "") if "transition_s" in data else 10.0
     name = data.get("name", rid)
     desc = data.get("description", "")
