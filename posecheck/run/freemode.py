@@ -128,8 +128,8 @@ class FreeCoach:
                 reps = (reps or 0) + r.reps
         holds.sort(key=lambda h: h.start_s)
         cues.sort(key=lambda c: c.t_s)
-        main = self.recognizer.main_stretch() or "auto"
-        return CoachResult(main, holds, reps, cues, sorted(pains), None)
+        # the stretch shown longest (None when none was recognised, as analyze says)
+        return CoachResult(self.recognizer.main_stretch(), holds, reps, cues, sorted(pains), None)
 
     def summary_extra(self) -> dict:
         """The recognised segments (and an unsure note) for the session summary."""
