@@ -285,7 +285,8 @@ def unsure_note(doubt: dict) -> str:
     """The one line a user reads when recognition is unsure: the guesses and the way out."""
     names = " or ".join(f"{c['stretch']} ({c['score']:.2f})" for c in doubt["candidates"])
     return (f"not sure which stretch {doubt['start_s']:.1f}-{doubt['end_s']:.1f} s shows ({names}); "
-            f"nothing was coached there: run again with --stretch {doubt['candidates'][0]['stretch']}")
+            f"nothing was coached there: run again naming it, e.g. --stretch "
+            f"{doubt['candidates'][0]['stretch']} (ids: posecheck list)")
 
 
 def outside_unsure(recognizer: Recognizer, holds: list, cues: list) -> tuple[list, list]:
