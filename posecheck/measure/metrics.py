@@ -53,6 +53,9 @@ def _registry() -> dict[str, MetricInfo]:
         m |= _sided(f"{joint}_{{side}}", "deg",
                     f"2D interior angle {a}-{joint}-{c}, {{side}} side; 180 = {straight}")
     m = {n: m[n] for n in STANDARD_ANGLES}
+    m |= _sided("hip_flexion_{side}", "deg",
+                "180 - hip_{side}: the thigh from the trunk line, 0 in line, 90 square to the trunk (flexion "
+                "only: an extended hip reads small too)")
     m |= _sided("hip_{side}_3d", "deg", "3D (world) interior angle shoulder-hip-knee, {side} side")
     m |= _sided("knee_{side}_3d", "deg", "3D (world) interior angle hip-knee-ankle, {side} side")
     m |= _sided("leg_raise_{side}", "deg",
@@ -62,6 +65,11 @@ def _registry() -> dict[str, MetricInfo]:
     m |= _sided("hip_ext_{side}", "deg",
                 "signed {side} hip angle between the trunk line (shoulder->hip, continued) and the thigh "
                 "(hip->knee): + thigh behind the trunk line (extension), - in front (flexion), 0 upright")
+    m |= _sided("pelvis_shift_{side}", "torso",
+                "mid-hip ahead of the {side} knee along the facing direction (+ hips forward of that knee; "
+                "half-kneeling upright ~0); nan when the facing is unknown")
+    m["kneel_shift"] = MetricInfo("torso", "mid-hip ahead of the LOWER knee along the facing direction "
+                                  "(half-kneeling: the kneeling knee, whatever its label); nan when the facing is unknown")
     m |= _sided("foot_lift_{side}", "torso", "height of the {side} ankle above the mid-hip (lying: ~0 on the floor)")
     m |= _sided("knee_drop_{side}", "deg", "as knee_drop for the {side} thigh alone (single-knee twist)")
     m |= _sided("forearm_rise_{side}", "deg", "{side} elbow->wrist line from the image horizontal, acute: "
@@ -196,6 +204,7 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out: dict[str, float] = {"torso": torso}
     out |= dict(zip(_ANGLE_NAMES, p.pair_angles(_ANGLE_IDX).tolist()))
     out |= dict(zip(_ANGLE3D_NAMES, p.pair_angles(_ANGLE3D_IDX, world=True).tolist()))
+    out |= {f"hip_flexion_{s}": 180.0 - out[f"hip_{s}"] for s in SIDES}
     out |= _raises(p, torso)
     out |= _hip_ext(pose, p, out, torso, min_visibility)
     out |= _trunk(p, out, torso)
@@ -240,6 +249,7 @@ def _hip_ext(pose: Pose, p: _Points, values: dict, torso: float, min_visibility:
     """
     out = {f"hip_ext_{s}": math.nan for s in SIDES}
     fwd = _forward_x(pose, p, values, torso, min_visibility)
+    out |= _pelvis_shift(p, fwd, torso)
     trunk = unit(p("mid_hip") - p("mid_shoulder"))
     if fwd == 0 or not np.isfinite(trunk).all():
         return out
@@ -249,6 +259,20 @@ def _hip_ext(pose: Pose, p: _Points, values: dict, torso: float, min_visibility:
     for s in SIDES:
         thigh = p(f"{s}_knee") - p(f"{s}_hip")
         out[f"hip_ext_{s}"] = -math.copysign(values[f"hip_ext_{s}"], float(thigh @ front))
+    return out
+
+
+def _pelvis_shift(p: _Points, fwd: int, torso: float) -> dict[str, float]:
+    """Hips ahead of each knee along the facing x: a lunge's forward shift over the back knee,
+    read from image x alone (no trunk line, no hip angle: MediaPipe's hip joint sits a few
+    degrees off, the x of hip and knee much less)."""
+    hip_x = float(p("mid_hip")[0])
+    out = {f"pelvis_shift_{s}": (fwd * (hip_x - float(p(f"{s}_knee")[0])) / torso if fwd else math.nan)
+           for s in SIDES}
+    # a left/right label swap of the knees must not flip the lunge: the kneeling knee is the lower one
+    yl, yr = p.y("left_knee"), p.y("right_knee")
+    lower = "left" if yl > yr else "right" if yr > yl else None
+    out["kneel_shift"] = out[f"pelvis_shift_{lower}"] if lower else math.nan
     return out
 
 
