@@ -115,7 +115,7 @@ class RssSampler:
         while not self._stop.is_set():
             for p in self.psutil.Process().children(recursive=True):
                 try:
-                    name = " ".join(p.cmdline()[:3])
+                    name = " ".join(p.cmdline())
                     self.peak[p.pid] = max(self.peak.get(p.pid, (0, ""))[0], p.memory_info().rss), name
                 except self.psutil.Error:
                     continue

@@ -48,17 +48,23 @@ def test_two_chunks_equal_one_process(tmp_path, model):
     assert two["frames"] == one["frames"] == 200
     assert two["frames_with_pose"] == one["frames_with_pose"]
     assert two["reps"] == one["reps"] == 4
-    assert len(two["holds"]) == len(one["holds"])
+    assert len(two["holds"]) == len(one["holds"]), (one["holds"], two["holds"])
     for h1, h2 in zip(one["holds"], two["holds"]):
         for key in ("start_s", "end_s"):
-            assert abs(h1[key] - h2[key]) <= 0.1 + 1e-9   # within one frame
+            assert abs(h1[key] - h2[key]) <= 0.1 + 1e-9, (h1, h2)   # within one frame
     a, b = _rows(tmp_path / "j1" / "cat-cow.frames.csv"), _rows(tmp_path / "j2" / "cat-cow.frames.csv")
     assert [(r["frame"], r["t_s"]) for r in a] == [(r["frame"], r["t_s"]) for r in b]
     split = plan_chunks(200, 10.0, 2, lead_share=LEAD_SHARE_VIDEO)[1].start
     lead = split - 5                           # the smoothing window (0.4 s) reaches back over the seam
-    assert a[:lead] == b[:lead]                # the first chunk: byte for byte
+    assert a[:lead] == b[:lead], next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)  # byte for byte
     # the second chunk's fresh landmarker tracks a little differently: within a degree or two
+    # (the far side's angles are unknown in this side view: only known values compare)
+    seen = 0
     for col in ("hip_left", "hip_right", "knee_left", "knee_right", "shoulder_left", "shoulder_right"):
         errs = [abs(float(x[col]) - float(y[col])) for x, y in zip(a[split:], b[split:]) if x[col] and y[col]]
-        assert errs and sum(errs) / len(errs) <= 1.0 and max(errs) <= 3.0, col
+        if len(errs) < 50:
+            continue
+        seen += 1
+        assert sum(errs) / len(errs) <= 1.0 and max(errs) <= 3.0, (col, len(errs), sum(errs) / len(errs), max(errs))
+    assert seen >= 3
     assert (tmp_path / "j2" / "cat-cow.annotated.mp4").stat().st_size > 10_000

@@ -10,20 +10,14 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
 from posecheck.errors import UsageError
 from posecheck.measure.orientation import ORIENTATIONS
 from posecheck.coach.catalog.dynamic import parse_reps, parse_styles
-from posecheck.coach.catalog.schema import (KINDS, LOADS, SIDE_PICKS, SIDES, VIEWS, Band, Cue, Dose, Judge,
-                     SideRule, Stretch, Timing, resolve)
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from posecheck.coach.catalog.schema import (DOSE_LIMITS, KINDS, LOADS, MIN_HOLD_S, SIDE_PICKS, SIDES, TIMING_LIMITS,
+                                            VIEWS, Band, Cue, Dose, Judge, SideRule, Stretch, Timing, resolve)
 
 DATA_DIR = Path(__file__).parent / "data"
 PROFILES = ("stenosis",)
@@ -108,13 +102,9 @@ def _is_int(v) -> bool:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path.name}: not valid TOML ({err}); fix the syntax") from None
-    except OSError as err:
-        raise UsageError(f"{path.name}: cannot read ({err.strerror}); check the file") from None
+    from posecheck.coach.tomlfile import read_toml
+
+    return read_toml(path)
 
 
 # -- parsing one file ----------------------------------------------------------------
@@ -149,9 +139,13 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
         raise f.fail("reps", "missing for kind = \"reps\"", "add [reps] with metric and excursion")
     side_rule = _side_rule(f, data["side_rule"]) if "side_rule" in data else None
     style, styles = parse_styles(f, data, _dose(f, data["dose"]), _dose)
+    dose = dict(styles)[style]
+    if kind == "hold" and dose.hold_s < MIN_HOLD_S:
+        raise f.fail("dose.hold_s", f"{dose.hold_s:g} s is too short for a hold",
+                     f"hold for at least {MIN_HOLD_S:g} s (or use kind = \"reps\")")
     stretch = Stretch(
         id=sid, view=view, kind=kind, sides=tuple(sides), loads=tuple(loads), **texts,
-        dose=dict(styles)[style], judges=judges, cues=cues, side_rule=side_rule,
+        dose=dose, judges=judges, cues=cues, side_rule=side_rule,
         reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path),
         style=style, styles=styles, orientation=orientation, hints=_hints(f, data, tuple(sides)))
     _check_placeholders(f, stretch)
@@ -171,10 +165,21 @@ def _dose(f: _File, t: Any, key: str = "dose") -> Dose:
     w = f"{key}."
     f.keys(t, DOSE_KEYS, w)
     num = lambda v: _is_num(v) and v >= 0  # noqa: E731
-    return Dose(hold_s=float(f.get(t, "hold_s", num, "seconds >= 0", w, 30.0)),
+    dose = Dose(hold_s=float(f.get(t, "hold_s", num, "seconds >= 0", w, 30.0)),
                 reps=f.get(t, "reps", _is_int, "a whole number >= 0", w, 1),
                 sets=f.get(t, "sets", _is_int, "a whole number >= 0", w, 1),
                 rest_s=float(f.get(t, "rest_s", num, "seconds >= 0", w, 10.0)))
+    _within(f, key, dose, DOSE_LIMITS)
+    return dose
+
+
+def _within(f: _File, where: str, values, limits: dict) -> None:
+    """Each value inside the schema's plausible range (a 1e308 s hold is a typo, not a dose)."""
+    for key, (lo, hi, unit) in limits.items():
+        v = getattr(values, key)
+        if not lo <= v <= hi:
+            raise f.fail(f"{where}.{key}", f"{v:g} {unit} is outside {lo:g}-{hi:g} {unit}",
+                         f"use a value between {lo:g} and {hi:g}")
 
 
 def _timing(f: _File, t: Any) -> Timing:
@@ -183,8 +188,10 @@ def _timing(f: _File, t: Any) -> Timing:
     f.keys(t, TIMING_KEYS, "timing.")
     num = lambda v: _is_num(v) and v >= 0  # noqa: E731
     base = Timing()
-    return Timing(**{k: float(f.get(t, k, num, "a number >= 0", "timing.", getattr(base, k)))
-                     for k in TIMING_KEYS})
+    timing = Timing(**{k: float(f.get(t, k, num, "a number >= 0", "timing.", getattr(base, k)))
+                       for k in TIMING_KEYS})
+    _within(f, "timing", timing, TIMING_LIMITS)
+    return timing
 
 
 def _side_rule(f: _File, t: Any) -> SideRule:

@@ -50,6 +50,16 @@ class Band:
         return f"[{self.lo:g}, {self.hi:g}]"
 
 
+# Plausible ranges (low, high, unit) that stretch and routine files are checked against:
+# physiotherapy doses are seconds to minutes and a handful of repetitions.
+DOSE_LIMITS = {"hold_s": (0, 600, "s"), "reps": (0, 100, "reps"), "sets": (0, 20, "sets"),
+               "rest_s": (0, 600, "s")}
+TIMING_LIMITS = {"dwell_s": (0, 10, "s"), "grace_s": (0, 30, "s"), "cue_cooldown_s": (0, 120, "s"),
+                 "lost_s": (0, 60, "s"), "min_visibility": (0, 1, "(0-1)")}
+MIN_HOLD_S = 1.0          # a hold-kind stretch's hold, seconds
+MAX_TRANSITION_S = 120.0  # a routine's countdown between steps, seconds
+
+
 @dataclass(frozen=True)
 class Dose:
     """hold_s per hold; reps = holds per side (hold) or cycles per set (reps); rest_s between."""

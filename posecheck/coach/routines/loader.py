@@ -28,16 +28,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from posecheck.errors import UsageError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 DATA_DIR = Path(__file__).parent / "data"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -87,12 +81,18 @@ def _fail(path: Path, key: str, problem: str, fix: str) -> UsageError:
 
 
 def _number(path: Path, table: dict, key: str, where: str, integer: bool = False):
+    from posecheck.coach.catalog.schema import DOSE_LIMITS, MAX_TRANSITION_S
+
     value = table[key]
     ok = isinstance(value, int) if integer else isinstance(value, (int, float))
     if isinstance(value, bool) or not ok or not math.isfinite(value) or value < (1 if integer else 0):
         kind = "a whole number >= 1" if integer else "a number of seconds >= 0"
         raise _fail(path, f"{where}{key}", f"must be {kind}, got {value!r}", f"write e.g. {key} = "
                     f"{'2' if integer else '30'}")
+    hi, unit = (MAX_TRANSITION_S, "s") if key == "transition_s" else DOSE_LIMITS[key][1:]
+    if value > hi:
+        raise _fail(path, f"{where}{key}", f"{value:g} {unit} is more than the {hi:g} {unit} allowed",
+                    f"use a value up to {hi:g}")
     return int(value) if integer else float(value)
 
 
@@ -140,13 +140,9 @@ def parse_routine(data: dict, path: Path) -> Routine:
 
 
 def _read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path.name}: not valid TOML ({err}); fix the syntax") from None
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+    from posecheck.coach.tomlfile import read_toml
+
+    return read_toml(path)
 
 
 def load_routines(extra_dirs=(), *, user_dir: bool = True) -> dict[str, Routine]:
@@ -158,8 +154,13 @@ def load_routines(extra_dirs=(), *, user_dir: bool = True) -> dict[str, Routine]
             if folder in dirs:
                 continue
             raise UsageError(f"routine folder {folder} does not exist; check --routines")
+        here: dict[str, Path] = {}     # a later folder overrides; one folder must not say it twice
         for path in sorted(folder.glob("*.toml")):
             routine = parse_routine(_read(path), path)
+            if routine.id in here:
+                raise UsageError(f"{path.name}: id: '{routine.id}' is also defined in {here[routine.id].name}; "
+                                 "give each routine its own id")
+            here[routine.id] = path
             routines[routine.id] = routine
     return dict(sorted(routines.items()))
 
