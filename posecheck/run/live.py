@@ -290,7 +290,8 @@ class LiveSession:
         from posecheck.coach.machine import Coach
 
         if step.coach is None:
-            step.coach = Coach(step.stretch)
+            # a routine step's first side (a check-up routine: the tighter one) is expected first
+            step.coach = Coach(step.stretch, step.stretch.sides[0] if step.stretch.sided else None)
             step.status = "started"
         fb = None if self.paused else step.coach.update(t, values if pose is not None else None)
         self._state = "paused" if self.paused else self._state
