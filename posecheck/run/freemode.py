@@ -42,6 +42,8 @@ class FreeCoach:
         self.paused = False
         self._announced: str | None = None
         self._pain: list[float] = []
+        self.events: list = []            # every coach's cue events, in order (live's voice reads them)
+        self._seen: dict[str, int] = {}
 
     @property
     def current(self) -> str | None:
@@ -68,6 +70,8 @@ class FreeCoach:
         for past_t, past in backlog:      # the frames since the position began
             coach.update(past_t, past)
         fb = coach.update(t_s, values)
+        self.events += coach.events[self._seen.get(sid, 0):]
+        self._seen[sid] = len(coach.events)
         if fb.state == "done":            # one stretch done is not the session: keep recognising
             fb = replace(fb, state="released")
         if sid != self._announced:
