@@ -32,6 +32,7 @@ def analyze_command(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Videos analysed in parallel (processes)."),
     people: int = typer.Option(1, "--people", min=1, max=4,
                                help="Persons to look for: 2 when a partner is in frame (slower)."),
+    history: bool = typer.Option(True, "--history/--no-history", help="Record the session in the local history."),
 ) -> None:
     """Coach recorded videos: summary JSON, per-frame CSV, annotated video and plot for each."""
     from posecheck.coach.catalog import get_stretch, load_catalog
@@ -40,7 +41,8 @@ def analyze_command(
     if stretch != "auto":
         get_stretch(stretch, catalog=cat)  # unknown id: exit 2 before any work
     kwargs = dict(stretch=stretch, out_dir=str(out), model=model,
-                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people)
+                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people,
+                  history=history)
     quiet = as_json or not sys.stderr.isatty()
     if jobs > 1 and len(videos) > 1:
         results = _parallel(videos, kwargs, jobs)

@@ -48,19 +48,21 @@ class AnalyzeOptions:
     progress: Callable[[int, int], None] | None = None
     people: int = 1
     notes: list[str] = field(default_factory=list)
+    history: bool = True              # record the session in the local history
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
-            progress: Callable[[int, int], None] | None = None, people: int = 1) -> Summary:
+            progress: Callable[[int, int], None] | None = None, people: int = 1,
+            history: bool = True) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
     people: how many persons MediaPipe looks for; 2 keeps the coached person when a
     partner is in frame, at about twice the inference cost.
     """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
-                          annotate, plot, progress, people)
+                          annotate, plot, progress, people, history=history)
     return _Run(Path(path), opts).run()
 
 
@@ -75,6 +77,12 @@ def stretch_columns(stretch) -> list[str]:
             if name not in names and name not in metrics.STANDARD_ANGLES:
                 names.append(name)
     return names
+
+
+def _recorder(enabled: bool, path: Path, engine):
+    from posecheck.history.recorder import Recorder
+
+    return Recorder.start("analyze", str(path), getattr(engine, "model", None)) if enabled else Recorder.off()
 
 
 class _Run:
@@ -107,6 +115,7 @@ class _Run:
         last_t = 0.0
         engine = PoseEngine(self.opts.model, mode="video", num_poses=self.opts.people)
         swap = SwapCorrector()
+        self.history = _recorder(self.opts.history, self.path, engine)
 
         def after_pose(job) -> None:  # off the inference thread: overlaps the next detect
             frame, pose = job
@@ -162,6 +171,7 @@ class _Run:
         if stretch is not None:
             coach = self._coach_for(stretch)
             feedback = coach.update(item.t_s, values if has_pose else None)
+            self.history.poll(coach)
             for name, _value, band, _ok in feedback.judged:
                 self.judged_bands.setdefault(name, (band.lo, band.hi))
         state = feedback.state if feedback else "idle"
@@ -227,7 +237,8 @@ class _Run:
         summary = Summary(build_summary(
             video=str(self.path), stretch=stretch_id, fps=fps, frames=counts["frames"],
             frames_with_pose=counts["pose"], duration_s=duration, model=engine.model,
-            holds=holds, reps=reps, cues=cues, angles=angles, extra=extra))
+            holds=holds, reps=reps, cues=cues, angles=angles, extra=extra,
+            balance=self._balance(stretch_id)))
         out = self.opts.out_dir
         summary.files = {"summary": write_json(out / f"{stem}.summary.json", summary),
                          "frames": out / f"{stem}.frames.csv"}
@@ -235,7 +246,14 @@ class _Run:
             summary.files["annotated"] = out / f"{stem}.annotated.mp4"
         if self.opts.plot:
             summary.files["plot"] = self._plot(out / f"{stem}.angles.png", log, holds, stretch_id)
+        self.history.finish(self.coaches.values(), summary)
         return summary
+
+    def _balance(self, stretch_id: str | None) -> dict | None:
+        from posecheck.coach.balance import balance
+
+        coach = self.coaches.get(stretch_id) if stretch_id else None
+        return balance(self.catalog[stretch_id], coach.result().holds) if coach is not None else None
 
     def _plot(self, path: Path, log: FrameLog, holds, stretch_id) -> Path:
         series = {n: log.series(n) for n in self.judged_bands if n in log.columns}

@@ -53,6 +53,8 @@ class LiveOptions:
     catalog_dirs: tuple[Path, ...] = ()
     routine_dirs: tuple[Path, ...] = ()
     profile: str | None = None
+    history: bool = True                # record the session in the local history
+    tighter_first: bool = False         # sided stretches start with the side history finds tighter
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Step:
     countdown_s: float = 0.0
     status: str = "not reached"         # -> done | skipped | pain stop | stopped
     coach: object | None = None
+    start_side: str | None = None       # None: the coach's own order
 
 
 @dataclass
@@ -145,6 +148,9 @@ class LiveSession:
         self.engine = engine
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
         self.sink = Sink(self.opts, source.fps, source.size, mirror)
+        from posecheck.run.livehistory import start_history
+
+        self.history = start_history(self)     # session row, advice, --tighter-first
         try:
             with engine:               # load the model before the clock starts
                 with source:
@@ -155,6 +161,7 @@ class LiveSession:
             self._end_steps()
             self.record_info = self.sink.close_recorder(source.frames_read - 1)
             summary = self._summary()
+            self.history.finish([s.coach for s in self.steps if s.coach is not None], summary)
             self.sink.close_window(summary)
             if self.speaker is not None:
                 self.speaker.close()
@@ -247,9 +254,10 @@ class LiveSession:
         from posecheck.coach.machine import Coach
 
         if step.coach is None:
-            step.coach = Coach(step.stretch)
+            step.coach = Coach(step.stretch, step.start_side)
             step.status = "started"
         fb = None if self.paused else step.coach.update(t, values if pose is not None else None)
+        self.history.poll(step.coach)
         self._state = "paused" if self.paused else self._state
         if fb is not None:
             self._state, self._cue_id = fb.state, fb.cue.id if fb.cue else None
@@ -356,11 +364,18 @@ def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -
         video=session.opts.source, stretch=stretch_id, fps=live["fps"], frames=st.frames,
         frames_with_pose=st.with_pose, duration_s=duration, model=session.engine.model,
         holds=[h for _, h in holds], reps=reps, cues=sorted(cues, key=lambda c: c.t_s),
-        angles={n: session.log.series(n) for n in session.log.columns}, extra=extra)
+        angles={n: session.log.series(n) for n in session.log.columns}, extra=extra,
+        balance=_balance(session.steps[0].stretch, holds) if session.routine is None else None)
     if session.routine is not None:           # which stretch each hold belongs to
         for entry, (sid, _) in zip(summary["holds"], holds):
             entry["stretch"] = sid
     return summary
+
+
+def _balance(stretch, holds) -> dict | None:
+    from posecheck.coach.balance import balance
+
+    return balance(stretch, [h for _, h in holds])
 
 
 def session_line(summary: dict) -> str:

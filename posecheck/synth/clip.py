@@ -16,10 +16,9 @@ from posecheck.pose.landmarks import INDEX, LANDMARKS
 from posecheck.synth.body import Look, body_parts, random_look
 from posecheck.synth.camera import Camera
 from posecheck.synth.contact import on_floor, settle
-from posecheck.synth.poses import keypose
 from posecheck.synth.render import render
 from posecheck.synth.skeleton import Build
-from posecheck.synth.timeline import VIEWS, PoseTrack, Timeline, load_timeline
+from posecheck.synth.timeline import VIEWS, PoseTrack, Timeline, key_pose, load_timeline
 
 STANDARD_ANGLES = {  # name: (arm, vertex, arm) landmark names, anatomical side
     f"{j}_{s}": (f"{s}_{a}", f"{s}_{v}", f"{s}_{b}")
@@ -71,7 +70,7 @@ def _azimuth(tl: Timeline, rng: np.random.Generator) -> float:
 
 def _frame_camera(tl: Timeline, az: float, build: Build, look: Look) -> Camera:
     """Aim at the key poses' bounding box; back off until every key pose fits with a margin."""
-    pts = np.concatenate([on_floor(settle(keypose(k.pose, k.side)), build, look).landmarks
+    pts = np.concatenate([on_floor(settle(key_pose(k)), build, look).landmarks
                           for k in tl.keys])
     lo, hi = pts.min(0), pts.max(0)
     target = ((lo[0] + hi[0]) / 2, float(np.clip((lo[1] + hi[1]) / 2, 0.3, 1.0)), (lo[2] + hi[2]) / 2)

@@ -22,6 +22,7 @@ A timeline file (samples/<name>.toml)::
     hold_s = 12
     phase = "hold"
     cue = "…"                     # optional: a cue id expected during this key
+    angles = { hip_flex_l = 75 }  # optional: joint angles set on top of the (mirrored) pose
     [expect]                      # what `posecheck check` should find
     stretch = "knee-to-chest"
 """
@@ -58,6 +59,14 @@ class Key:
     hold_s: float
     phase: str
     cue: str | None = None
+    angles: tuple = ()            # (name, degrees) overrides of the key pose
+
+
+def key_pose(k: Key) -> dict:
+    """The key's pose (mirrored for its side) with its angle overrides applied."""
+    pose = keypose(k.pose, k.side)
+    pose["angles"].update(dict(k.angles))
+    return pose
 
 
 @dataclass
@@ -118,8 +127,11 @@ def load_timeline(path: str | Path) -> Timeline:
         _check(phase in PHASES, p, f"keys[{i}].phase must be one of {PHASES}")
         k_side = k.get("side", side)
         _check(k_side in (None, "left", "right"), p, f"keys[{i}].side must be left or right")
+        over = k.get("angles", {})
+        _check(isinstance(over, dict) and all(isinstance(v, (int, float)) for v in over.values()), p,
+               f"keys[{i}].angles must be a table of joint angles in degrees")
         keys.append(Key(k["pose"], k_side, float(k.get("move_s", 0.0)), float(k.get("hold_s", 0.0)),
-                        phase, k.get("cue")))
+                        phase, k.get("cue"), tuple((n, float(v)) for n, v in over.items())))
     return Timeline(name=data.get("name", p.stem), keys=keys, fps=float(data.get("fps", 10)),
                     size=tuple(data.get("size", (640, 480))), seed=int(data.get("seed", 0)),
                     side=side, camera=dict(data.get("camera", {})), look=dict(data.get("look", {})),
@@ -137,7 +149,7 @@ class PoseTrack:
 
     def __init__(self, tl: Timeline):
         self.tl = tl
-        self.settled = [settle(keypose(k.pose, k.side)) for k in tl.keys]
+        self.settled = [settle(key_pose(k)) for k in tl.keys]
         names = sorted({n for a in self.settled for n in a})
         self.names = names
         self.vectors = [np.array([a.get(n, 0.0) for n in names]) for a in self.settled]

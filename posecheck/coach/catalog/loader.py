@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from posecheck.errors import UsageError
-from posecheck.coach.catalog.schema import (KINDS, LOADS, SIDE_PICKS, SIDES, VIEWS, Band, Cue, Dose, Judge, RepsRule,
+from posecheck.coach.catalog.schema import (BALANCE_BETTER, KINDS, LOADS, SIDE_PICKS, SIDES, VIEWS, BalanceRule, Band, Cue,
+                     Dose, Judge, RepsRule,
                      SideRule, Stretch, Timing, resolve)
 
 if sys.version_info >= (3, 11):
@@ -28,11 +29,12 @@ PROFILES = ("stenosis",)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = {"id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "loads",
-            "dose", "side_rule", "judge", "cue", "reps", "timing", "extends"}
+            "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "balance"}
 REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "dose",
             "judge")
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
 SIDE_RULE_KEYS = {"metric", "pick"}
+BALANCE_KEYS = {"metric", "noise_floor_deg", "better"}
 JUDGE_KEYS = {"metric", "also", "enter", "leave", "safe", "cue_low", "cue_high", "cue_unsafe", "signed",
               "stenosis"}
 BAND_KEYS = {"enter", "leave", "safe"}
@@ -148,7 +150,8 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
     stretch = Stretch(
         id=sid, view=view, kind=kind, sides=tuple(sides), loads=tuple(loads), **texts,
         dose=_dose(f, data["dose"]), judges=judges, cues=cues, side_rule=side_rule,
-        reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path))
+        reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path),
+        balance=_balance(f, data["balance"], bool(sides)) if "balance" in data else None)
     _check_placeholders(f, stretch)
     return stretch
 
@@ -188,6 +191,21 @@ def _side_rule(f: _File, t: Any) -> SideRule:
     return SideRule(metric=f.get(t, "metric", _is_str, "a metric name", "side_rule.", example='"hip_{side}"'),
                     pick=f.get(t, "pick", lambda v: v in SIDE_PICKS, f"one of {', '.join(SIDE_PICKS)}",
                                "side_rule.", example='"min"'))
+
+
+def _balance(f: _File, t: Any, sided: bool) -> BalanceRule:
+    if not isinstance(t, dict):
+        raise f.fail("balance", "must be a table", "write it as a [balance] section")
+    if not sided:
+        raise f.fail("balance", "needs a sided stretch", 'remove [balance] or set sides = ["left", "right"]')
+    f.keys(t, BALANCE_KEYS, "balance.")
+    metric = f.get(t, "metric", lambda v: _is_str(v) and "{side}" in v, 'a metric name with "{side}"',
+                   "balance.", example='"leg_raise_{side}"')
+    floor = f.get(t, "noise_floor_deg", lambda v: _is_num(v) and v >= 0, "a number >= 0", "balance.",
+                  example="6")
+    better = f.get(t, "better", lambda v: v in BALANCE_BETTER, f"one of {', '.join(BALANCE_BETTER)}",
+                   "balance.", default="higher", example='"higher"')
+    return BalanceRule(metric=metric, noise_floor=float(floor), better=better)
 
 
 def _judge(f: _File, t: dict, i: int, cue_ids: set[str], sided: bool, profile: bool) -> Judge:

@@ -14,6 +14,7 @@ VIEWS = ("side", "front", "any")
 KINDS = ("hold", "reps")
 LOADS = ("flexion", "extension")
 SIDE_PICKS = ("min", "max", "positive-left", "positive-right")
+BALANCE_BETTER = ("higher", "lower")
 
 
 def other_side(side: str) -> str:
@@ -163,6 +164,17 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class BalanceRule:
+    """The range metric compared left vs right (e.g. "leg_raise_{side}"); `better` says which
+    way more range lies ("higher" or "lower"); differences within `noise_floor` (the metric's
+    measured repeatability, degrees) are never called an imbalance."""
+
+    metric: str
+    noise_floor: float
+    better: str = "higher"
+
+
+@dataclass(frozen=True)
 class Stretch:
     id: str
     name: str
@@ -181,6 +193,7 @@ class Stretch:
     reps_rule: RepsRule | None = None
     timing: Timing = field(default_factory=Timing)
     path: str = ""
+    balance: BalanceRule | None = None
 
     @property
     def sided(self) -> bool:
@@ -197,4 +210,6 @@ class Stretch:
             names.append(self.side_rule.metric)
         if self.reps_rule:
             names.append(self.reps_rule.metric)
+        if self.balance:
+            names.append(self.balance.metric)
         return list(dict.fromkeys(names))
