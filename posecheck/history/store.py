@@ -101,8 +101,11 @@ class HistoryStore:
     def finish_session(self, session_id: int, *, stretches=(), end_reason=None, duration_s=None,
                        model_name=None, model_sha256=None, pain=None, ended_at=None) -> None:
         """The session's end: per stretch its reps, cues, pain stops and balance; pain before/after."""
+        ended = to_utc_iso(ended_at) if ended_at else now_iso()
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
+            started = self.conn.execute("SELECT started_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            when = {"before": started[0] if started else ended, "after": ended}
             for st in stretches:
                 sid = st["stretch"]
                 self.conn.execute("INSERT OR REPLACE INTO stretches VALUES (?, ?, ?, ?)",
@@ -115,12 +118,12 @@ class HistoryStore:
                 level = (pain or {}).get(moment)
                 if level is not None:
                     self.conn.execute("INSERT INTO pain (at, level, session_id, moment) VALUES (?, ?, ?, ?)",
-                                      (now_iso(), int(level), session_id, moment))
+                                      (when[moment], int(level), session_id, moment))
             self.conn.execute(
                 "UPDATE sessions SET ended_at = ?, end_reason = ?, duration_s = ?,"
                 " model_name = coalesce(?, model_name), model_sha256 = coalesce(?, model_sha256)"
                 " WHERE id = ?",
-                (to_utc_iso(ended_at) if ended_at else now_iso(), end_reason, duration_s, model_name,
+                (ended, end_reason, duration_s, model_name,
                  model_sha256, session_id))
 
     def add_pain(self, level: int, *, location=None, note=None, at=None, session_id=None,
