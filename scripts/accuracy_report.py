@@ -212,7 +212,13 @@ def write_report(out: Path, sample_part: list[str], photo_part: list[str], model
         "",
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(head + sample_part + [""] + photo_part) + "\n")
+    # hand-written sections after the marker (measured by other scripts and tests) are kept
+    kept = out.read_text().split(KEEP_MARKER, 1) if out.exists() else []
+    tail = [KEEP_MARKER + kept[1].rstrip("\n")] if len(kept) == 2 else []
+    out.write_text("\n".join(head + sample_part + [""] + photo_part + tail) + "\n")
+
+
+KEEP_MARKER = "<!-- kept on regeneration: sections below are written by hand -->"
 
 
 def main(argv=None) -> int:

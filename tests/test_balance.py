@@ -79,3 +79,14 @@ def test_rendered_clip_balance(tmp_path, name, tighter):
     assert b is not None and b["tighter"] == tighter, b
     for side in ("left", "right"):
         assert abs(b[side] - truth[side]) <= 5.0, (side, b[side], truth[side])
+
+
+def test_tighter_first_starts_the_coach_on_that_side():
+    from posecheck.coach.machine import Coach
+    from posecheck.coach.sideorder import start_sides
+
+    stretches = [CAT["cat-cow"], CAT["supine-hamstring"], CAT["knee-to-chest"]]
+    sides = start_sides(stretches, {"supine-hamstring": "right", "cat-cow": "left"})
+    assert sides == [None, "right", None]          # unsided and untracked stretches keep their order
+    fb = Coach(CAT["supine-hamstring"], sides[1]).update(0.0, None)
+    assert fb.side == "right"

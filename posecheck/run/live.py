@@ -336,6 +336,7 @@ class LiveSession:
 
 def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -> dict:
     """interface.md's summary for the session, plus a "live" block (fps, latency, drops)."""
+    from posecheck.coach.balance import balance
     from posecheck.media.summary import build_summary
 
     st, src = session.stats, session.source
@@ -365,17 +366,11 @@ def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -
         frames_with_pose=st.with_pose, duration_s=duration, model=session.engine.model,
         holds=[h for _, h in holds], reps=reps, cues=sorted(cues, key=lambda c: c.t_s),
         angles={n: session.log.series(n) for n in session.log.columns}, extra=extra,
-        balance=_balance(session.steps[0].stretch, holds) if session.routine is None else None)
+        balance=balance(session.steps[0].stretch, [h for _, h in holds]) if session.routine is None else None)
     if session.routine is not None:           # which stretch each hold belongs to
         for entry, (sid, _) in zip(summary["holds"], holds):
             entry["stretch"] = sid
     return summary
-
-
-def _balance(stretch, holds) -> dict | None:
-    from posecheck.coach.balance import balance
-
-    return balance(stretch, [h for _, h in holds])
 
 
 def session_line(summary: dict) -> str:
