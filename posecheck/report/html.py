@@ -22,7 +22,8 @@ body{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
 svg.plot{max-width:100%;height:auto;display:block;margin:.5rem 0}
 table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ddd;padding:.2rem .45rem}
-.cal{display:grid;grid-template-rows:repeat(7,1rem);grid-auto-flow:column;gap:3px;margin:.5rem 0}
+.cal{display:grid;grid-template-rows:repeat(7,1rem);grid-auto-columns:1rem;grid-auto-flow:column;
+gap:3px;margin:.5rem 0;justify-content:start}
 .cal span{width:1rem;height:1rem;border-radius:2px;background:#eee}
 .cal .d1{background:#9be9a8}.cal .d2{background:#40c463}.cal .d3{background:#216e39}
 .caveat{background:#fff8e1;border-left:4px solid #f0ad4e;padding:.5rem 1rem}
@@ -48,7 +49,9 @@ def calendar(days_done: dict[date, int], start: date, end: date) -> str:
         cls = f"d{min(n, 3)}" if n else ""
         cells.append(f'<span class="{cls}" title="{d.isoformat()}: {n} session(s)"></span>')
         d += timedelta(days=1)
-    return f'<div class="cal" aria-label="adherence calendar">{"".join(cells)}</div>'
+    return (f'<div class="cal" aria-label="adherence calendar">{"".join(cells)}</div>'
+            f'<p class="muted">one square a day from {first:%d %b %Y}, Monday at the top, weeks left to right; '
+            f'darker = more sessions</p>')
 
 
 def _sessions_table(sessions: list[dict]) -> str:
