@@ -41,7 +41,9 @@ def print_history(sessions: list[dict], pains: list[dict], where: Path) -> None:
     from posecheck.history.advice import advice_text, side_trend
     from posecheck.history.days import day_rows, per_week, session_days, streak
 
-    console = Console()
+    import sys
+
+    console = Console(width=None if sys.stdout.isatty() else 150)   # piped: rows unwrapped
     if not sessions and not pains:
         console.print(f"no sessions recorded yet (history file: {where})")
         return

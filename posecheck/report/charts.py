@@ -22,6 +22,7 @@ def _figure(height: float = 2.6):
     plt.rcParams["svg.fonttype"] = "path"       # text as shapes: no font is fetched or needed
     fig, ax = plt.subplots(figsize=(7.5, height), dpi=100)
     ax.grid(alpha=0.3)
+    ax.margins(x=0.04, y=0.15)               # markers at the extremes stay whole
     return fig, ax
 
 
