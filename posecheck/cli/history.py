@@ -65,13 +65,14 @@ CSV_COLUMNS = ("session", "started_at", "kind", "source", "stretch", "side", "st
 
 def _csv(sessions: list[dict]) -> str:
     from posecheck.coach.catalog import resolve
+    from posecheck.history.rows import is_balance
 
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow(CSV_COLUMNS)
     for s in sessions:
         for st in s["stretches"]:
-            b = st["balance"] or {}
+            b = st["balance"] if is_balance(st["balance"]) else {}
             for h in st["holds"]:
                 metric = resolve(b["metric"], h["side"]) if b and h["side"] else ""
                 out.writerow([s["id"], s["started_at"], s["kind"], s["source"], st["stretch"], h["side"] or "",

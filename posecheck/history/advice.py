@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from statistics import mean
 
+from posecheck.history.rows import is_balance
+
 LAST_SESSIONS = 5
 MIN_SESSIONS = 3
 
@@ -16,7 +18,7 @@ MIN_SESSIONS = 3
 def balances(sessions: list[dict], stretch_id: str) -> list[tuple[str, dict]]:
     """(started_at, balance block) of every session of the stretch that has one, oldest first."""
     return [(s["started_at"], st["balance"]) for s in sessions for st in s["stretches"]
-            if st["stretch"] == stretch_id and st.get("balance")]
+            if st["stretch"] == stretch_id and is_balance(st.get("balance"))]
 
 
 def side_trend(sessions: list[dict], stretch_id: str, last: int = LAST_SESSIONS) -> dict | None:

@@ -102,7 +102,7 @@ class Recorder:
             model = summary.get("model") or {}
             self.store.finish_session(
                 self.session_id, stretches=list(per.values()), duration_s=summary.get("duration_s"),
-                end_reason=(summary.get("live") or {}).get("end_reason", "end of video"),
+                end_reason=summary.get("end_reason") or (summary.get("live") or {}).get("end_reason"),
                 model_name=model.get("name"), model_sha256=model.get("sha256"), pain=summary.get("pain"))
         except (sqlite3.Error, OSError) as err:
             self._fail(err)

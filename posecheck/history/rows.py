@@ -26,6 +26,11 @@ def balance_of(stretch_id: str, holds: list[dict]) -> dict | None:
     return balance(stretch, holds) if stretch is not None else None
 
 
+def is_balance(block) -> bool:
+    """A left/right balance block (the column also carries other results, e.g. a check-up's)."""
+    return isinstance(block, dict) and "tighter" in block and "left" in block
+
+
 def _hold(row) -> dict:
     return {"side": row["side"], "start_s": row["start_s"], "end_s": row["end_s"],
             "duration_s": row["duration_s"], "target_s": row["target_s"],

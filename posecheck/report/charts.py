@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from posecheck.history.rows import is_balance
 from posecheck.report.svg import figure_svg
 
 LEFT, RIGHT, NOISE = "#1f77b4", "#d62728", "#bbbbbb"
@@ -35,7 +36,7 @@ def _dates(fig, ax) -> None:
 
 def balance_points(sessions: list[dict], stretch_id: str) -> list[tuple[datetime, dict]]:
     return [(_when(s["started_at"]), st["balance"]) for s in sessions for st in s["stretches"]
-            if st["stretch"] == stretch_id and st.get("balance")]
+            if st["stretch"] == stretch_id and is_balance(st.get("balance"))]
 
 
 def range_chart(points: list[tuple[datetime, dict]], title: str, unit: str = "°") -> str:

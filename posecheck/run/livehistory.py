@@ -46,3 +46,16 @@ def start_history(session) -> Recorder:
         return Recorder.off()
     routine = session.routine.id if session.routine is not None else None
     return Recorder.start("live", str(opts.source), session.engine.model, routine=routine, warn=session.echo)
+
+
+def live_balance(session, holds) -> dict | None:
+    """The summary's balance block: a single sided stretch done on both sides (routines: None)."""
+    from posecheck.coach.balance import balance
+
+    return balance(session.steps[0].stretch, [h for _, h in holds]) if session.routine is None else None
+
+
+def finish_history(session, summary: dict) -> dict:
+    """Write the session's end (every step's coach) to the history; -> the summary unchanged."""
+    session.history.finish([s.coach for s in session.steps if s.coach is not None], summary)
+    return summary

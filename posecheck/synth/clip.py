@@ -16,9 +16,10 @@ from posecheck.pose.landmarks import INDEX, LANDMARKS
 from posecheck.synth.body import Look, body_parts, random_look
 from posecheck.synth.camera import Camera
 from posecheck.synth.contact import on_floor, settle
+from posecheck.synth.poses import keypose
 from posecheck.synth.render import render
 from posecheck.synth.skeleton import Build
-from posecheck.synth.timeline import VIEWS, PoseTrack, Timeline, key_pose, load_timeline
+from posecheck.synth.timeline import VIEWS, PoseTrack, Timeline, load_timeline
 
 STANDARD_ANGLES = {  # name: (arm, vertex, arm) landmark names, anatomical side
     f"{j}_{s}": (f"{s}_{a}", f"{s}_{v}", f"{s}_{b}")
@@ -70,7 +71,7 @@ def _azimuth(tl: Timeline, rng: np.random.Generator) -> float:
 
 def _frame_camera(tl: Timeline, az: float, build: Build, look: Look) -> Camera:
     """Aim at the key poses' bounding box; back off until every key pose fits with a margin."""
-    pts = np.concatenate([on_floor(settle(key_pose(k)), build, look).landmarks
+    pts = np.concatenate([on_floor(settle(keypose(k.pose, k.side)), build, look).landmarks
                           for k in tl.keys])
     lo, hi = pts.min(0), pts.max(0)
     target = ((lo[0] + hi[0]) / 2, float(np.clip((lo[1] + hi[1]) / 2, 0.3, 1.0)), (lo[2] + hi[2]) / 2)
@@ -81,7 +82,8 @@ def _frame_camera(tl: Timeline, az: float, build: Build, look: Look) -> Camera:
         c = Camera(az, dist, float(cam.get("height_m", 0.45)), target,
                    float(cam.get("hfov_deg", 62.0)), w, h)
         xy = c.project(pts)
-        mx, my = 0.1 * w, 0.1 * h
+        margin = float(cam.get("margin", 0.1))  # share of the frame kept free: 0.02 = tight
+        mx, my = margin * w, margin * h
         if (xy[:, 0].min() > mx and xy[:, 0].max() < w - mx and xy[:, 1].min() > my
                 and xy[:, 1].max() < h - my) or dist > 6:
             return c
