@@ -87,11 +87,11 @@ def _csv(sessions: list[dict]) -> str:
 @app.command("export")
 def export_command(path: Path = typer.Argument(..., help="The JSON file to write (private: 0600).")) -> None:
     """Write everything the history holds to FILE.json (your own copy of your data)."""
-    from posecheck.history.paths import write_private
+    from posecheck.media.atomic import write_json
 
     with _store() as store:
         data = store.export()
-    write_private(path, json.dumps(data, indent=2) + "\n")
+    write_json(path, data)                       # 0600, new folders 0700
     typer.echo(f"{len(data['sessions'])} sessions and {len(data['pain'])} pain entries written to {path}",
                err=True)
 

@@ -48,21 +48,3 @@ def precreate(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
     os.close(fd)
     make_private(path)
-
-
-def write_private(path: Path, text: str) -> Path:
-    """Write text atomically (temp file 0600, then rename) into a folder made private if new."""
-    import tempfile
-
-    path = Path(path)
-    private_dir(path.parent if str(path.parent) else Path("."))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

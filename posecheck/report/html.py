@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from posecheck.history.days import local_day, session_days, streak
-from posecheck.history.paths import write_private
+from posecheck.media.atomic import write_bytes
 from posecheck.report import charts
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
@@ -117,4 +117,4 @@ def build_report(sessions: list[dict], pains: list[dict], catalog, generated: da
 
 
 def write_report(path: str | Path, sessions: list[dict], pains: list[dict], catalog) -> Path:
-    return write_private(Path(path), build_report(sessions, pains, catalog))
+    return write_bytes(Path(path), build_report(sessions, pains, catalog).encode("utf-8"))   # 0600, folders 0700
