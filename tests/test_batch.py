@@ -65,6 +65,23 @@ def test_outputs_are_replaced_as_a_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["v"]          # no scratch folders left
 
 
+def test_outputs_are_private_whatever_the_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        job = Job("v", "v.mp4", "d", BatchSettings())
+        write_outputs(tmp_path / "out", job, JobResult("v", summary={"frames": 1}, files={"v.frames.csv": b"1"}))
+    finally:
+        os.umask(old)
+    folder = tmp_path / "out" / "v"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o700
+    for f in ("job.json", "v.frames.csv", "v.summary.json"):
+        assert stat.S_IMODE((folder / f).stat().st_mode) == 0o600, f
+
+
 class _FlakyEngine:
     """Pure-logic stand-in: the first attempt of every job 'crashes'."""
 

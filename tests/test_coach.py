@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from posecheck.coach.catalog import get_stretch, parse_stretch
-from posecheck.coach.catalog.loader import tomllib
+from posecheck.coach.tomlfile import tomllib
 from posecheck.coach.catalog.schema import Cue
 from posecheck.coach.machine import Coach, judge_frame
 from posecheck.coach.cues import CueSelector

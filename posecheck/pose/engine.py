@@ -15,6 +15,7 @@ import numpy as np
 
 from posecheck.errors import InputError
 from posecheck.pose.landmarks import N_LANDMARKS, Pose
+from posecheck.pose.quiet import native_quiet
 from posecheck.pose.tracking import PersonTracker
 
 MODES = ("image", "video", "live")
@@ -93,14 +94,16 @@ class PoseEngine:
             result_callback=self._on_live_result if self.mode == "live" else None,
         )
         try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            with native_quiet():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as err:
             raise InputError(f"cannot load pose model {self.model.path}: {str(err).splitlines()[0]}"
                              " — run `posecheck models verify`") from None
 
     def close(self) -> None:
         if self._landmarker is not None:
-            self._landmarker.close()
+            with native_quiet():
+                self._landmarker.close()
             self._landmarker = None
 
     # -- detection -----------------------------------------------------------
@@ -110,18 +113,18 @@ class PoseEngine:
             raise RuntimeError("PoseEngine used outside `with`")
         image = _mp_image(image_bgr)
         size = (image_bgr.shape[1], image_bgr.shape[0])
-        if self.mode == "image":
-            result = self._landmarker.detect(image)
-        elif self.mode == "video":
-            result = self._landmarker.detect_for_video(image, self._timestamp_ms(t_s))
-        else:
+        if self.mode == "live":
             raise RuntimeError("use submit() in live mode")
+        with native_quiet():       # the first frames log from C++ too
+            result = (self._landmarker.detect(image) if self.mode == "image"
+                      else self._landmarker.detect_for_video(image, self._timestamp_ms(t_s)))
         return self.tracker.choose(_to_poses(result, size, t_s), t_s)
 
     def submit(self, image_bgr: np.ndarray, t_s: float) -> None:
         """LIVE mode: hand a frame over; the result arrives via latest()."""
         image = _mp_image(image_bgr)
-        self._landmarker.detect_async(image, self._timestamp_ms(t_s))
+        with native_quiet():
+            self._landmarker.detect_async(image, self._timestamp_ms(t_s))
 
     def latest(self) -> tuple[float | None, Pose | None]:
         """LIVE mode: (time of the newest processed frame, its pose or None)."""

@@ -11,7 +11,6 @@ batch resumes where it stopped. A worker that fails is retried `retries` times.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 from posecheck.errors import UsageError
+from posecheck.media.atomic import make_dirs, write_bytes
 from posecheck.media.summary import write_json
 from posecheck.run.batchjob import BatchSettings, Job, JobResult, file_sha256, marker, read_marker
 
@@ -117,14 +117,14 @@ def plan(items: list[Item], settings: BatchSettings, out: Path, force: bool = Fa
 
 def write_outputs(out: Path, job: Job, result: JobResult) -> Path:
     """OUT/<name>/ replaced as a whole: files into a scratch folder, then a rename."""
-    out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=out, prefix=f".{job.name}.", suffix=".partial"))
+    make_dirs(out)
+    scratch = Path(tempfile.mkdtemp(dir=out, prefix=f".{job.name}.", suffix=".partial"))  # 0700
     for fname, data in result.files.items():
-        (scratch / fname).write_bytes(data)
+        write_bytes(scratch / fname, data)                                                 # 0600
     if result.summary is not None:  # the user's path, whatever path the worker read
         result.summary["video"] = job.video
         write_json(scratch / f"{Path(job.video).stem}.summary.json", result.summary)
-    (scratch / "job.json").write_text(json.dumps({**marker(job), "summary": result.summary}, indent=2) + "\n")
+    write_json(scratch / "job.json", {**marker(job), "summary": result.summary})
     final = out / job.name
     if final.exists():
         old = out / f".{job.name}.old"
