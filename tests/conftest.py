@@ -11,6 +11,15 @@ REAL = REPO.parent / "shared" / "data" / "real"
 SAMPLES = REPO / "samples"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_history(tmp_path_factory):
+    """Sessions that tests analyse go to a throw-away history, never the user's own."""
+    import os
+
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
+    yield
+
+
 @pytest.fixture(scope="session")
 def real_dir() -> Path:
     if not REAL.is_dir():

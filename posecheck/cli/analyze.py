@@ -42,6 +42,7 @@ def analyze_command(
                                         help="'reps': a stretch with a rep style (bridge) done as repetitions."),
     share: bool = typer.Option(False, "--share-outputs",
                                help="Make the outputs group-readable (default: only you can read them)."),
+    history: bool = typer.Option(True, "--history/--no-history", help="Record the session in the local history."),
 ) -> None:
     """Coach recorded videos: summary JSON, per-frame CSV, annotated video and plot for each."""
     from posecheck.coach.catalog import get_stretch, load_catalog
@@ -59,7 +60,8 @@ def analyze_command(
     check_folder(out, "--out", share)   # before any work
     kwargs = dict(stretch=stretch, out_dir=str(out), model=model,
                   catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people,
-                  style=style, stride=parse_stride(stride), share=share)
+                  style=style, stride=parse_stride(stride), share=share,
+                  history=history)
     quiet = as_json or not sys.stderr.isatty()
     stems = unique_stems(videos)
     if jobs > 1 and len(videos) > 1:

@@ -35,9 +35,13 @@ def _register() -> None:
     from posecheck.cli import live as cli_live
     from posecheck.cli import models as cli_models
     from posecheck.cli import samples as cli_samples
+    from posecheck.cli import history as cli_history
+    from posecheck.cli import pain as cli_pain
+    from posecheck.cli import report as cli_report
 
     app.add_typer(cli_models.app, name="models")
-    for module in (cli_catalog, cli_analyze, cli_batch, cli_live, cli_check, cli_checkup, cli_samples):
+    for module in (cli_catalog, cli_analyze, cli_batch, cli_live, cli_check, cli_checkup, cli_samples,
+                   cli_history, cli_pain, cli_report):
         module.register(app)
 
 

@@ -41,6 +41,9 @@ def live_command(
     profile: Optional[str] = typer.Option(None, "--profile", help="e.g. 'stenosis': narrower bands."),
     share: bool = typer.Option(False, "--share-outputs",
                                help="Make --summary/--record group-readable (default: only you can read them)."),
+    history: bool = typer.Option(True, "--history/--no-history", help="Record the session in the local history."),
+    tighter_first: bool = typer.Option(False, "--tighter-first",
+                                       help="Start sided stretches with the side your history shows tighter."),
 ) -> None:
     """Coach live: skeleton, angles against their bands, hold timer and cues.
 
@@ -53,7 +56,8 @@ def live_command(
                        record=record, summary=summary, max_seconds=max_seconds, speak=speak and not quiet,
                        ask_pain=ask_pain, pain_wait_s=pain_wait, mirror=mirror,
                        realtime=realtime, setup=setup, catalog_dirs=tuple(catalog),
-                       routine_dirs=tuple(routines), profile=profile, share=share)
+                       routine_dirs=tuple(routines), profile=profile, share=share,
+                       history=history, tighter_first=tighter_first)
     result = LiveSession(opts).run()
     if summary is not None:
         typer.echo(f"summary written to {summary}", err=True)

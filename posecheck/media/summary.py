@@ -39,8 +39,11 @@ def hold_dict(hold) -> dict:
 
 
 def build_summary(*, video: str, stretch: str | None, fps: float, frames: int, frames_with_pose: int,
-                  duration_s: float, model, holds, reps, cues, angles: dict, extra: dict | None = None) -> dict:
-    """The summary dict in interface.md's schema (keys in its order), plus `extra` keys."""
+                  duration_s: float, model, holds, reps, cues, angles: dict, extra: dict | None = None,
+                  balance: dict | None = None) -> dict:
+    """The summary dict in interface.md's schema (keys in its order), plus `extra` keys.
+
+    balance: coach.balance's left/right block for the session's stretch (None: not both sides)."""
     summary = {
         "video": video,
         "stretch": stretch,
@@ -53,6 +56,7 @@ def build_summary(*, video: str, stretch: str | None, fps: float, frames: int, f
         "reps": None if reps is None else int(reps),
         "cues": [{"t_s": _num(c.t_s), "id": c.id, "text": c.text} for c in cues],
         "angles": {name: stats for name, s in angles.items() if (stats := angle_stats(s)) is not None},
+        "balance": balance,
     }
     summary.update(extra or {})
     return summary

@@ -54,6 +54,7 @@ class AnalyzeOptions:
     share: bool = False          # outputs group-readable (0640) instead of private (0600)
     stem: str | None = None      # output file stem (default: the video's), unique per batch
     notes: list[str] = field(default_factory=list)
+    history: bool = True              # record the session in the local history
     style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
 
     def pose_settings(self) -> PoseSettings:
@@ -65,7 +66,7 @@ def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "p
             annotate: bool = True, plot: bool = True,
             progress: Callable[[int, int], None] | None = None, people: int = 1,
             stride: int | None = 1, jobs: int = 1, style: str | None = None,
-            share: bool = False, stem: str | None = None) -> Summary:
+            share: bool = False, stem: str | None = None, history: bool = True) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
     people: how many persons MediaPipe looks for; 2 keeps the coached person when a
@@ -78,7 +79,8 @@ def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "p
     `"end_reason": "interrupted"`.
     """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
-                          annotate, plot, progress, people, stride, jobs, share, stem, style=style)
+                          annotate, plot, progress, people, stride, jobs, share, stem, style=style,
+                          history=history)
     return _Run(Path(path), opts).run()
 
 
@@ -105,6 +107,12 @@ def stretch_columns(stretch) -> list[str]:
             if name not in names and name not in metrics.STANDARD_ANGLES:
                 names.append(name)
     return names
+
+
+def _recorder(enabled: bool, path: Path, source):
+    from posecheck.history.recorder import Recorder
+
+    return Recorder.start("analyze", str(path), getattr(source, "model", None)) if enabled else Recorder.off()
 
 
 class _Run:
@@ -135,6 +143,7 @@ class _Run:
                              ("stretch",) if self.auto else (), share=self.opts.share),
             (lambda: self._writer(outputs.path("annotated.mp4"), fps, info)) if self.opts.annotate else None)
         last_t = 0.0
+        self.history = _recorder(self.opts.history, self.path, source)
         with catch_stop() as stop, outputs.guard() as failure:
             last_t = self._loop(source, log, writer, counts, stop, fps)
         self.opts.notes += source_notes(source)
@@ -192,6 +201,7 @@ class _Run:
         if stretch is not None:
             coach = self._coach_for(stretch)
             feedback = coach.update(item.t_s, values if has_pose else None)
+            self.history.poll(coach)
             for name, _value, band, _ok in feedback.judged:
                 self.judged_bands.setdefault(name, (band.lo, band.hi))
         state = feedback.state if feedback else "idle"
@@ -280,10 +290,18 @@ class _Run:
         summary = Summary(build_summary(
             video=str(self.path), stretch=stretch_id, fps=fps, frames=counts["frames"],
             frames_with_pose=counts["pose"], duration_s=duration, model=source.model,
-            holds=holds, reps=reps, cues=cues, angles=angles, extra=extra))
+            holds=holds, reps=reps, cues=cues, angles=angles, extra=extra,
+            balance=None if "recognition" in extra else self._balance(stretch_id)))
+        self.history.finish(self.coaches.values(), summary)
         summary.files = outputs.finish(summary, lambda path: self._plot(path, log, holds, stretch_id)
                                        if self.opts.plot else None)
         return summary
+
+    def _balance(self, stretch_id: str | None) -> dict | None:
+        from posecheck.coach.balance import balance
+
+        coach = self.coaches.get(stretch_id) if stretch_id else None
+        return balance(self.catalog[stretch_id], coach.result().holds) if coach is not None else None
 
     def _plot(self, path: Path, log: FrameLog, holds, stretch_id) -> Path:
         series = {n: log.series(n) for n in self.judged_bands if n in log.columns}

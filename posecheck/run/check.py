@@ -316,7 +316,7 @@ def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="posecheck-check-") as tmp:
         out = Path(opts.out_dir) / sample.name if opts.out_dir else Path(tmp)
         try:
-            summary = dict(analyze(sample.video, stretch, out_dir=out, model=opts.model,
+            summary = dict(analyze(sample.video, stretch, out_dir=out, model=opts.model, history=False,
                                    catalog_dirs=opts.catalog_dirs, annotate=False, plot=False,
                                    style=sample.expect.get("style"), stride=opts.stride))
         except UserError as err:

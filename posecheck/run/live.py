@@ -32,6 +32,7 @@ from posecheck.media.framelog import FrameLog
 from posecheck.media.livesink import Sink
 from posecheck.media.voice import Voice
 from posecheck.run.interrupt import catch_stop
+from posecheck.run.livehistory import finish_history, start_history
 from posecheck.run.livesummary import build_live_summary, session_line  # noqa: F401 (re-exported)
 from posecheck.run.outputs import check_files
 
@@ -59,6 +60,8 @@ class LiveOptions:
     catalog_dirs: tuple[Path, ...] = ()
     routine_dirs: tuple[Path, ...] = ()
     profile: str | None = None
+    history: bool = True                # record the session in the local history
+    tighter_first: bool = False         # sided stretches start with the side history finds tighter
     share: bool = False                 # outputs group-readable instead of private (media.atomic)
 
 
@@ -68,6 +71,7 @@ class Step:
     countdown_s: float = 0.0
     status: str = "not reached"         # -> done | skipped | pain stop | stopped
     coach: object | None = None
+    start_side: str | None = None       # None: the coach's own order
 
 
 @dataclass
@@ -158,6 +162,7 @@ class LiveSession:
         self.engine = engine
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
         self.sink = Sink(self.opts, source.fps, source.size, mirror)
+        self.history = start_history(self)     # session row, advice, --tighter-first
         try:
             with catch_stop() as self.stop, engine:   # load the model before the clock starts
                 self._ask_pain("before")
@@ -171,7 +176,7 @@ class LiveSession:
             self.stats.ended = self.stats.ended or time.monotonic()
             self._end_steps()
             self.record_info = self.sink.close_recorder(source.frames_read - 1)
-            summary = self._summary()
+            summary = finish_history(self, self._summary())
             self.voice.summary(summary)
             self.sink.show_summary(summary)
             self.sink.close_window()
@@ -291,9 +296,10 @@ class LiveSession:
 
         if step.coach is None:
             # a routine step's first side (a check-up routine: the tighter one) is expected first
-            step.coach = Coach(step.stretch, step.stretch.sides[0] if step.stretch.sided else None)
+            step.coach = Coach(step.stretch, step.start_side or (step.stretch.sides[0] if step.stretch.sided else None))
             step.status = "started"
         fb = None if self.paused else step.coach.update(t, values if pose is not None else None)
+        self.history.poll(step.coach)
         self._state = "paused" if self.paused else self._state
         if fb is not None:
             self._state, self._cue_id = fb.state, fb.cue.id if fb.cue else None

@@ -7,6 +7,8 @@ import time
 
 import numpy as np
 
+from posecheck.run.livehistory import live_balance
+
 
 def build_live_summary(session, holds, cues, reps, pain_stops=()) -> dict:
     """interface.md's summary for the session, plus a "live" block (fps, latency, drops) and
@@ -40,7 +42,8 @@ def build_live_summary(session, holds, cues, reps, pain_stops=()) -> dict:
         video=session.opts.source, stretch=stretch_id, fps=live["fps"], frames=st.frames,
         frames_with_pose=st.with_pose, duration_s=duration, model=session.engine.model,
         holds=[h for _, h in holds], reps=reps, cues=sorted(cues, key=lambda c: c.t_s),
-        angles={n: session.log.series(n) for n in session.log.columns}, extra=extra)
+        angles={n: session.log.series(n) for n in session.log.columns}, extra=extra,
+        balance=live_balance(session, holds))
     if session.routine is not None:           # which stretch each hold belongs to
         for entry, (sid, _) in zip(summary["holds"], holds):
             entry["stretch"] = sid

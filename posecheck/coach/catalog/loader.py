@@ -15,9 +15,11 @@ from typing import Any, Callable
 
 from posecheck.errors import UsageError
 from posecheck.measure.orientation import ORIENTATIONS
+from posecheck.coach.catalog.balancerule import parse_balance
 from posecheck.coach.catalog.dynamic import parse_reps, parse_styles
-from posecheck.coach.catalog.schema import (DOSE_LIMITS, KINDS, LOADS, MIN_HOLD_S, SIDE_PICKS, SIDES, TIMING_LIMITS,
-                                            VIEWS, Band, Cue, Dose, Judge, SideRule, Stretch, Timing, resolve)
+from posecheck.coach.catalog.schema import (DOSE_LIMITS, KINDS, LOADS, MIN_HOLD_S, SIDE_PICKS, SIDES,
+                                            TIMING_LIMITS, VIEWS, Band, Cue, Dose, Judge, SideRule,
+                                            Stretch, Timing, resolve)
 
 DATA_DIR = Path(__file__).parent / "data"
 PROFILES = ("stenosis",)
@@ -25,7 +27,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = {"id", "name", "position", "orientation", "view", "sides", "kind", "setup", "camera", "source",
             "loads", "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "style", "rep_style",
-            "hint"}
+            "hint", "balance"}
 REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "dose",
             "judge")
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
@@ -147,7 +149,8 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
         id=sid, view=view, kind=kind, sides=tuple(sides), loads=tuple(loads), **texts,
         dose=dose, judges=judges, cues=cues, side_rule=side_rule,
         reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path),
-        style=style, styles=styles, orientation=orientation, hints=_hints(f, data, tuple(sides)))
+        style=style, styles=styles, orientation=orientation, hints=_hints(f, data, tuple(sides)),
+        balance=parse_balance(f, data["balance"], bool(sides)) if "balance" in data else None)
     _check_placeholders(f, stretch)
     return stretch
 

@@ -16,6 +16,7 @@ VIEWS = ("side", "front", "any")
 KINDS = ("hold", "reps")
 LOADS = ("flexion", "extension")
 SIDE_PICKS = ("min", "max", "positive-left", "positive-right")
+BALANCE_BETTER = ("higher", "lower")
 STYLES = ("hold", "reps")
 
 
@@ -198,6 +199,17 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class BalanceRule:
+    """The range metric compared left vs right (e.g. "leg_raise_{side}"); `better` says which
+    way more range lies ("higher" or "lower"); differences within `noise_floor` (the metric's
+    measured repeatability, degrees) are never called an imbalance."""
+
+    metric: str
+    noise_floor: float
+    better: str = "higher"
+
+
+@dataclass(frozen=True)
 class Stretch:
     id: str
     name: str
@@ -216,6 +228,7 @@ class Stretch:
     reps_rule: RepsRule | None = None
     timing: Timing = field(default_factory=Timing)
     path: str = ""
+    balance: BalanceRule | None = None
     style: str = "hold"                        # "reps": holds done as reps with a short top hold
     styles: tuple[tuple[str, Dose], ...] = ()  # style -> its dose ([dose], [rep_style])
     # how the body lies or stands in the stretch (measure.orientation.ORIENTATIONS), shared by
@@ -240,6 +253,8 @@ class Stretch:
             names.append(self.side_rule.metric)
         if self.reps_rule:
             names += [sig.metric for sig in self.reps_rule.signals]
+        if self.balance:
+            names.append(self.balance.metric)
         return list(dict.fromkeys(names))
 
     @property
