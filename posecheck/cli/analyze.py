@@ -30,8 +30,9 @@ def analyze_command(
     annotate: bool = typer.Option(True, "--video/--no-video", help="Write <stem>.annotated.mp4."),
     plot: bool = typer.Option(True, "--plot/--no-plot", help="Write <stem>.angles.png."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Videos analysed in parallel (processes)."),
-    people: int = typer.Option(1, "--people", min=1, max=4,
-                               help="Persons to look for: 2 when a partner is in frame (slower)."),
+    people: Optional[int] = typer.Option(None, "--people", min=1, max=4,
+                                         help="Persons to follow: 1 = one only (fastest), 2 = two on every "
+                                              "frame; default: one, and two while a helper is in frame."),
 ) -> None:
     """Coach recorded videos: summary JSON, per-frame CSV, annotated video and plot for each."""
     from posecheck.coach.catalog import get_stretch, load_catalog

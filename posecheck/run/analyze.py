@@ -25,6 +25,8 @@ from posecheck.measure.sides import SwapCorrector
 from posecheck.media.stage import Stage
 from posecheck.media.summary import build_summary, write_json
 from posecheck.media.videoio import VideoReader, VideoWriter
+from posecheck.measure.partner import helper_metrics
+from posecheck.run.people import Helpers, posture_scorer
 
 SMOOTH_HALF_S = 0.4    # lookahead of the offline filter, seconds
 SMOOTH_SIGMA_S = 0.12  # Gaussian sigma: passes movements slower than ~1.3 Hz
@@ -46,18 +48,19 @@ class AnalyzeOptions:
     annotate: bool = True
     plot: bool = True
     progress: Callable[[int, int], None] | None = None
-    people: int = 1
+    people: int | None = None
     notes: list[str] = field(default_factory=list)
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
-            progress: Callable[[int, int], None] | None = None, people: int = 1) -> Summary:
+            progress: Callable[[int, int], None] | None = None, people: int | None = None) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
-    people: how many persons MediaPipe looks for; 2 keeps the coached person when a
-    partner is in frame, at about twice the inference cost.
+    people: how many persons MediaPipe looks for. None (default): one, with a look for a
+    second now and then, and two while two are in frame (a partner stretch's helper);
+    1: one only (fastest); 2: two on every frame (about twice the inference cost).
     """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
                           annotate, plot, progress, people)
@@ -95,7 +98,9 @@ class _Run:
         out.mkdir(parents=True, exist_ok=True)
         fps = info.fps if info.fps > 0 else 30.0
         self.names = list(metrics.METRICS)
-        self.recognizer = Recognizer(self.catalog) if self.auto else None
+        # partner stretches share their solo twin's angles: auto recognises the twin
+        solo = {k: s for k, s in self.catalog.items() if not s.partner}
+        self.recognizer = Recognizer(solo) if self.auto else None
         self.coaches: dict[str, Coach] = {}
         self.judged_bands: dict[str, tuple[float, float]] = {}  # what the coach judged, for the plot
         own = self._own_columns()
@@ -105,12 +110,15 @@ class _Run:
         line = DelayLine(round(SMOOTH_HALF_S * fps), SMOOTH_SIGMA_S * fps)
         counts = {"frames": 0, "pose": 0}
         last_t = 0.0
-        engine = PoseEngine(self.opts.model, mode="video", num_poses=self.opts.people)
+        scorer = posture_scorer(list(solo.values()) if self.auto else [self.stretch])
+        engine = PoseEngine(self.opts.model, mode="video", num_poses=self.opts.people, scorer=scorer)
         swap = SwapCorrector()
+        self.helpers, self.helper_of = Helpers(), {}
 
         def after_pose(job) -> None:  # off the inference thread: overlaps the next detect
-            frame, pose = job
-            item = Item(frame.index, frame.t_s, frame.image, pose, self._vector(pose))
+            frame, pose, helper, hidden = job
+            self.helper_of[frame.index] = (helper, hidden)
+            item = Item(frame.index, frame.t_s, frame.image, pose, self._vector(pose, helper))
             for ready in line.push(item):
                 self._coach(ready, log, writer, counts)
 
@@ -121,7 +129,7 @@ class _Run:
                     pose = engine.detect(frame.image, frame.t_s)
                     if pose is not None:
                         pose = swap.correct(pose)
-                    post.put((frame, pose))
+                    post.put((frame, *self.helpers.split(pose, engine.others)))
                     last_t = frame.t_s
                     if self.opts.progress:
                         self.opts.progress(frame.index + 1, info.frames)
@@ -146,10 +154,12 @@ class _Run:
         return self._finish(info, fps, counts, duration, log, engine, stem)
 
     # -- per frame ---------------------------------------------------------------
-    def _vector(self, pose) -> np.ndarray:
+    def _vector(self, pose, helper=None) -> np.ndarray:
         if pose is None:
             return np.full(len(self.names), np.nan)
         values = metrics.measure(pose)
+        if helper is not None:
+            values |= helper_metrics(pose, helper)
         return np.array([values.get(n, math.nan) for n in self.names], dtype=float)
 
     def _coach(self, item: Item, log: FrameLog, writer, counts) -> None:
@@ -158,10 +168,11 @@ class _Run:
         counts["frames"] += 1
         counts["pose"] += int(has_pose)
         stretch = self._stretch_for(item, values if has_pose else None)
+        helper, hidden = self.helper_of.pop(item.index, (None, []))
         feedback = None
         if stretch is not None:
             coach = self._coach_for(stretch)
-            feedback = coach.update(item.t_s, values if has_pose else None)
+            feedback = coach.update(item.t_s, values if has_pose else None, hidden_by_helper=bool(hidden))
             for name, _value, band, _ok in feedback.judged:
                 self.judged_bands.setdefault(name, (band.lo, band.hi))
         state = feedback.state if feedback else "idle"
@@ -169,7 +180,7 @@ class _Run:
         log.add(item.index, item.t_s, has_pose, values, state, cue,
                 {"stretch": stretch.id if stretch else ""})
         if writer is not None:
-            writer.write((item.image, item.pose, feedback, stretch))
+            writer.write((item.image, item.pose, feedback, stretch, helper))
         item.image = None  # the delay line no longer holds the pixels
 
     def _stretch_for(self, item: Item, values):
@@ -199,11 +210,13 @@ class _Run:
         return cols
 
     def _writer(self, path: Path, fps: float, info) -> VideoWriter:
+        from posecheck.media.helper_overlay import draw_helper
         from posecheck.media.overlay import draw_overlay
 
         def draw(item):
-            image, pose, feedback, stretch = item   # the decoded frame is ours: draw on it
-            return draw_overlay(image, pose, feedback, stretch, in_place=True)
+            image, pose, feedback, stretch, helper = item   # the decoded frame is ours: draw on it
+            image = draw_overlay(image, pose, feedback, stretch, in_place=True)
+            return draw_helper(image, helper)
 
         return VideoWriter(path, fps, (info.width, info.height), draw=draw)
 
@@ -220,6 +233,7 @@ class _Run:
         holds.sort(key=lambda h: h.start_s)
         if self.auto:
             extra["segments"] = self.recognizer.segments()
+        extra["helper"] = self.helpers.summary(fps)
         if self.opts.notes:
             extra["notes"] = list(self.opts.notes)
         angles = {n: log.series(n) for n in log.columns}

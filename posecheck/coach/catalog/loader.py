@@ -28,7 +28,7 @@ PROFILES = ("stenosis",)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = {"id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "loads",
-            "dose", "side_rule", "judge", "cue", "reps", "timing", "extends"}
+            "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "partner"}
 REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "dose",
             "judge")
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
@@ -145,10 +145,12 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
     if kind == "reps" and reps is None:
         raise f.fail("reps", "missing for kind = \"reps\"", "add [reps] with metric, low and high")
     side_rule = _side_rule(f, data["side_rule"]) if "side_rule" in data else None
+    partner = f.get(data, "partner", lambda v: isinstance(v, bool), "true or false", default=False,
+                    example="true")
     stretch = Stretch(
         id=sid, view=view, kind=kind, sides=tuple(sides), loads=tuple(loads), **texts,
         dose=_dose(f, data["dose"]), judges=judges, cues=cues, side_rule=side_rule,
-        reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path))
+        reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path), partner=partner)
     _check_placeholders(f, stretch)
     return stretch
 

@@ -181,6 +181,7 @@ class Stretch:
     reps_rule: RepsRule | None = None
     timing: Timing = field(default_factory=Timing)
     path: str = ""
+    partner: bool = False   # done with a helper: helper cues, `--stretch auto` takes the solo twin
 
     @property
     def sided(self) -> bool:
