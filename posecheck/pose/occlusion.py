@@ -21,6 +21,7 @@ COVER = (
     (("mid_shoulder", "mid_hip"), 0.35),
     (("left_shoulder", "left_elbow"), 0.15), (("right_shoulder", "right_elbow"), 0.15),
     (("left_hip", "left_knee"), 0.2), (("right_hip", "right_knee"), 0.2),
+    (("mid_hip", "mid_knee"), 0.2),   # the gap between the thighs shows little
     (("left_knee", "left_ankle"), 0.17), (("right_knee", "right_ankle"), 0.17),
     (("nose", "nose"), 0.3),
 )

@@ -25,6 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from posecheck.media.helper_overlay import draw_helper
+from posecheck.measure.partner import helper_metrics
+from posecheck.run.people import Helpers, posture_scorer
 from posecheck.measure import metrics
 from posecheck.media.capture import LatestFrameSource
 from posecheck.errors import InputError, UsageError
@@ -141,8 +144,8 @@ class LiveSession:
         # open the source first: a wrong camera index fails before the model loads
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source
-        engine = PoseEngine(self.opts.model, mode="video")
-        self.engine = engine
+        engine = PoseEngine(self.opts.model, mode="video", scorer=posture_scorer([s.stretch for s in self.steps]))
+        self.engine, self.helpers = engine, Helpers()   # partner stretches: who helps (run/people.py)
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
         self.sink = Sink(self.opts, source.fps, source.size, mirror)
         try:
@@ -191,7 +194,8 @@ class LiveSession:
         pose = self.engine.detect(frame.image, t)
         if pose is not None:
             pose = self.swap.correct(pose)
-        values = self.smooth(t, metrics.measure(pose) if pose is not None else None)
+        pose, helper, _hidden = self.helpers.split(pose, self.engine.others)
+        values = self.smooth(t, metrics.measure(pose) | helper_metrics(pose, helper) if pose is not None else None)
         st = self.stats
         st.frames += 1
         st.with_pose += int(pose is not None)
@@ -215,7 +219,7 @@ class LiveSession:
             image = self._coach(frame, pose, values, step, t)
         # every processed frame is measured, whatever the phase: the angles cover the session
         self.log.add(frame.index, t, pose is not None, values, self._state, self._cue_id)
-        return image
+        return draw_helper(image, helper, self.sink.mirror)
 
     def _countdown(self, frame, pose, step, t):
         left = step.countdown_s - (t - self.phase_t)
@@ -343,7 +347,7 @@ def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -
     }
     if session.record_info:
         live["record"] = session.record_info
-    extra = {"live": live}
+    extra = {"live": live, "helper": session.helpers.summary(live["fps"] or src.fps)}
     if pain_stops:
         extra["pain_stops"] = list(pain_stops)
     if session.routine is not None:
