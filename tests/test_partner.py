@@ -135,3 +135,47 @@ def test_bad_helper_tables_give_one_line_errors(tmp_path, body, message):
     p.write_text('[[keys]]\npose = "supine"\nhold_s = 1\n' + body)
     with pytest.raises(UsageError, match=re.escape(message)):
         load_timeline(p)
+
+
+# --- with the real model ----------------------------------------------------------------
+
+@pytest.mark.skipif(not (REAL / "sports2d_demo.mp4").exists(), reason="real footage absent")
+def test_two_people_walking_one_is_followed_for_the_whole_clip(model):
+    """Real footage, two people walking past each other: the coached person never jumps."""
+    from posecheck.media.videoio import VideoReader
+    from posecheck.pose.engine import PoseEngine
+
+    centres, sizes, seen, n = [], [], 0, 0
+    with PoseEngine(model.path, mode="video") as eng:
+        for frame in VideoReader(REAL / "sports2d_demo.mp4"):
+            pose = eng.detect(frame.image, frame.t_s)
+            n += 1
+            if pose is not None:
+                seen += 1
+                x0, y0, x1, y1 = pose.bbox()
+                centres.append(((x0 + x1) / 2, (y0 + y1) / 2))
+                sizes.append(np.hypot(x1 - x0, y1 - y0))
+    assert seen >= 0.9 * n, f"followed in {seen}/{n} frames"
+    steps = np.linalg.norm(np.diff(np.array(centres), axis=0), axis=1) / np.array(sizes[1:])
+    assert steps.max() < 0.25, f"largest jump {steps.max():.2f} body sizes in one frame"
+    assert eng.second is not None and eng.second.two_frames > 0   # the second person was seen
+
+
+@pytest.mark.parametrize("name", ["partner-hamstring-left-beside", "partner-knees-to-chest-feet"])
+def test_the_helper_changes_the_patients_primary_angles_by_at_most_2_degrees(name, tmp_path, model):
+    """The same clip rendered without its helper (same camera and patient): the primary
+    angles' mean errors vs the truth during the hold differ by at most 2°, and the hold is
+    found on the same side within ±1 s in both."""
+    from posecheck.run.partner_check import helper_effect
+
+    _truth(name)
+    r = helper_effect(SAMPLES / f"{name}.toml", tmp_path)
+    for angle, err in r["with"].items():
+        if angle != "holds":
+            assert abs(err - r["without"][angle]) <= 2.0, (angle, err, r["without"][angle])
+    expected = _truth(name)["expect"]["holds"][0]
+    for holds in (r["with"]["holds"], r["without"]["holds"]):
+        assert len(holds) == 1, holds
+        side, start, end = holds[0]
+        assert side == expected["side"]
+        assert abs(start - expected["start_s"]) <= 1.0 and abs(end - expected["end_s"]) <= 1.0, holds
