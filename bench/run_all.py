@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import batch, common, limit, live_latency, memory, own_cost, pipeline  # noqa: E402
+from bench import batch, common, limit, live_latency, memory, own_cost, pipeline, speed  # noqa: E402
 
-SECTIONS = ("limit", "large", "own", "live", "memory", "batch", "ab")
+SECTIONS = ("limit", "large", "own", "live", "memory", "batch", "speed", "ab")
 
 
 class Plan:
@@ -258,6 +258,11 @@ def main() -> None:
             rep.add(r[0])
             targets.append(["(7) batch throughput, 2 workers vs 1", f"{r[1]:.2f}x", ">= 1.6x",
                             common.verdict(r[1] >= 1.6)])
+    if "speed" in only:
+        r = rep.run("(8)-(10) stride, chunks, batch engines", lambda: speed.report(plan.quick))
+        if r:
+            rep.add(r[0])
+            targets += r[1]
     if "ab" in only and args.variant:
         md = rep.run("A/B of the proposed fix", lambda: section_ab(args.variant, plan))
         if md:

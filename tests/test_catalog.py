@@ -63,7 +63,7 @@ def test_each_file_is_sound(sid):
     if s.kind == "hold":
         assert 10 <= s.dose.hold_s <= 60  # the sources' doses: 20-60 s, core holds 10-20 s
     else:
-        assert s.reps_rule is not None and s.reps_rule.low < s.reps_rule.high
+        assert s.reps_rule is not None and s.reps_rule.excursion > 0
     if s.sided:
         assert s.side_rule is not None or len(s.judges) > 0
     assert s.cue("ease-off").safety
@@ -95,7 +95,31 @@ BAD_CASES = [
     ("placeholder unsided", MINIMAL.replace('sides = ["left", "right"]', "sides = []"), "hip_{side}"),
     ("reps without [reps]", MINIMAL.replace('kind = "hold"', 'kind = "reps"'), "reps"),
     ("not TOML", MINIMAL + "[[judge\n", "TOML"),
+    ("style without rep_style", MINIMAL + 'style = "reps"\n', "style"),
+    ("bad style", MINIMAL + 'style = "flow"\n', "style"),
+    ("bad rep_style key", MINIMAL + "[rep_style]\nreps = 10\nhold = 2\n", "rep_style.hold"),
 ]
+
+
+def test_rep_style_from_a_users_file(tmp_path):
+    """An override file of the bridge's id choosing its rep style: 10 x 2 s, no rest."""
+    write(tmp_path, "bridge.toml", 'id = "bridge"\nstyle = "reps"\n[rep_style]\nreps = 6\n')
+    s = load_catalog(extra_dirs=[tmp_path])["bridge"]
+    assert s.rep_style and (s.dose.reps, s.dose.hold_s, s.dose.rest_s) == (6, 2.0, 0.0)
+    assert dict(s.styles)["hold"].hold_s == 10.0
+    assert not load_catalog()["bridge"].rep_style
+
+
+def test_routine_step_style(tmp_path):
+    from posecheck.coach.routines.loader import get_routine
+
+    (tmp_path / "r.toml").write_text('id = "r"\n[[step]]\nstretch = "bridge"\nstyle = "reps"\nreps = 3\n')
+    routine = get_routine("r", extra_dirs=[tmp_path], catalog=load_catalog(), user_dir=False)
+    s = routine.steps[0].apply(load_catalog()["bridge"])
+    assert s.rep_style and s.dose.reps == 3 and s.dose.hold_s == 2.0
+    (tmp_path / "r.toml").write_text('id = "r"\n[[step]]\nstretch = "plank"\nstyle = "reps"\n')
+    with pytest.raises(UsageError, match="r.toml: step style"):
+        get_routine("r", extra_dirs=[tmp_path], catalog=load_catalog(), user_dir=False)
 
 
 @pytest.mark.parametrize("what,text,key", BAD_CASES, ids=[c[0] for c in BAD_CASES])
@@ -200,7 +224,7 @@ def test_cli_list_json():
 
 @pytest.mark.parametrize("sid,expect", [
     ("knee-to-chest", "hip_{side}: [20, 80] / [15, 90]"),
-    ("cat-cow", "nose_height <= -0.2 then >= 0.1"),
+    ("cat-cow", "nose_height +0.15 + trunk_lean -7"),
     ("side-bend", "ease-off (100, safety)"),
 ])
 def test_cli_show(sid, expect):
@@ -220,5 +244,5 @@ def test_cli_show_unknown_exits_2():
 
 def test_stenosis_narrows_catcow_reps():
     plain, narrow = get_stretch("cat-cow").reps_rule, get_stretch("cat-cow", profile="stenosis").reps_rule
-    assert (narrow.low, narrow.high) == pytest.approx((-0.15, 0.05), abs=1e-9)
+    assert narrow.excursion == pytest.approx(0.12, abs=1e-9)
     assert plain.safe.covers(narrow.safe) and plain.safe != narrow.safe

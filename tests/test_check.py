@@ -204,3 +204,25 @@ def test_check_end_to_end_on_one_sample(model):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     row = next(line for line in proc.stdout.splitlines() if f" {name} " in line)
     assert "PASS" in row and "1/1" in row
+
+
+def test_zero_length_hold_always_fails():
+    """No summary may carry a hold of no length (cat-cow used to report its set as one)."""
+    s = _summary(((None, 0.0, 19.9),))
+    s["holds"][0]["duration_s"] = 0.0
+    v = compare("s", {"stretch": "cat-cow", "holds": [], "reps": None}, s, stretch=get_stretch("cat-cow"))
+    assert not v.ok and "zero-length hold" in "; ".join(v.reasons)
+
+
+def test_hold_tolerance_of_rendered_samples_is_tighter():
+    s = _summary((("left", 4.7, 14.0),))            # 0.7 s late: fine for a user clip only
+    assert compare("s", _expect(), s, stretch=K2C).ok
+    v = compare("s", _expect(), s, stretch=K2C, hold_tol=0.5)
+    assert not v.ok and "start 4.7" in "; ".join(v.reasons)
+
+
+def test_no_failed_holds_for_a_rep_set():
+    s = _summary((("left", 4.0, 14.0),))
+    assert compare("s", _expect(), s, stretch=K2C).ok  # completed not judged unless asked
+    v = compare("s", _expect(no_failed_holds=True), s, stretch=K2C)
+    assert not v.ok and "not completed" in "; ".join(v.reasons)

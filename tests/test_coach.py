@@ -99,8 +99,11 @@ def test_hold_starts_after_dwell(stretch, fps):
             assert fb.hold_s == 0.0 and fb.state in ("setup", "entering")
     last = fbs[-1]
     assert last.state == "holding"
-    # counted from the end of the dwell (t = 2.0) to the last frame
-    assert last.hold_s == pytest.approx(last.t_s - 2.0, abs=dt + 1e-9)
+    # shown once the dwell is over (t = 2.0), counted from the settled moment (t = 1.0)
+    first = next(fb for fb in fbs if fb.hold_s > 0)
+    assert first.t_s == pytest.approx(2.0, abs=dt + 1e-9)
+    assert first.hold_s == pytest.approx(first.t_s - 1.0, abs=dt + 1e-9)
+    assert last.hold_s == pytest.approx(last.t_s - 1.0, abs=dt + 1e-9)
     hold = Coach(stretch)
     run(hold, fps, 5.0, piecewise((1.0, OUT), (5.0, IN)))
     (h,) = hold.result().holds
@@ -129,8 +132,8 @@ def test_grace_dip_pauses_not_resets(stretch, fps, dip_s):
     fbs = run(coach, fps, 8.0, piecewise(*spans))
     assert any(fb.state == "paused" for fb in fbs)
     (h,) = coach.result().holds
-    # counted: (3.0 - 1.5) before the dip + (8.0 - dt - (3.0 + dip)) after, minus the frame gap
-    expect = (3.0 - 1.5) + (8.0 - 1 / fps - 3.0 - dip_s) - 1 / fps
+    # counted: (3.0 - 0.5) before the dip + (8.0 - dt - (3.0 + dip)) after, minus the frame gap
+    expect = (3.0 - 0.5) + (8.0 - 1 / fps - 3.0 - dip_s) - 1 / fps
     assert h.duration_s == pytest.approx(expect, abs=1.5 / fps + 1e-9)
     assert h.completed is True and h.start_s == pytest.approx(0.5, abs=1 / fps)
 
@@ -144,7 +147,7 @@ def test_long_dip_breaks_the_hold(stretch, fps):
     first, second = coach.result().holds
     assert first.completed is False
     assert first.end_s == pytest.approx(3.0 - 1 / fps, abs=1e-6)  # the last in-band frame
-    assert first.duration_s == pytest.approx(3.0 - 1 / fps - 1.5, abs=1e-6)
+    assert first.duration_s == pytest.approx(3.0 - 1 / fps - 0.5, abs=1e-6)
     assert second.start_s == pytest.approx(4.5, abs=1 / fps)
 
 
@@ -156,7 +159,7 @@ def test_leave_band_keeps_but_does_not_start(stretch, fps):
     coach2 = Coach(stretch)
     fbs2 = run(coach2, fps, 6.0, piecewise((0.5, OUT), (3.0, IN), (6.0, BETWEEN)))
     assert fbs2[-1].state == "holding"
-    assert fbs2[-1].hold_s == pytest.approx(6.0 - 1 / fps - 1.5, abs=1e-6)
+    assert fbs2[-1].hold_s == pytest.approx(6.0 - 1 / fps - 0.5, abs=1e-6)
 
 
 @pytest.mark.parametrize("fps", FPS)
@@ -181,7 +184,7 @@ def test_lost_pose_pauses_the_timer(stretch, fps, lost):
     if lost == "nan":
         assert "left hip" in during[0].cue.text
     (h,) = coach.result().holds  # one hold: the gap (1.5 s < lost_s) did not break it
-    assert h.duration_s == pytest.approx((2.5 - 1 / fps - 1.5) + (6.0 - 1 / fps - 4.0), abs=1e-6)
+    assert h.duration_s == pytest.approx((2.5 - 1 / fps - 0.5) + (6.0 - 1 / fps - 4.0), abs=1e-6)
 
 
 def test_lost_longer_than_lost_s_breaks(stretch):
@@ -225,7 +228,7 @@ def test_skip_moves_to_other_side(stretch):
     fb = coach.update(3.1, frame(OUT))
     assert fb.state == "entering"
     (h,) = coach.result().holds
-    assert h.completed is False and h.duration_s == pytest.approx(1.4, abs=1e-6)
+    assert h.completed is False and h.duration_s == pytest.approx(2.4, abs=1e-6)
     assert coach._next_side() == "right"
 
 
@@ -269,42 +272,79 @@ def test_fault_cue_fires(stretch):
 
 
 # -- cat-cow cycles ---------------------------------------------------------------------
-def catcow_frames(nose_values, fps=30, per_phase_s=1.5):
-    """Hands-and-knees values with nose_height moving smoothly through the given extremes."""
-    pos = {"trunk_lean": 85.0, "hip_left": 90.0, "hip_right": 90.0, "knee_left": 90.0, "knee_right": 90.0}
-    seq = [0.0]
+def catcow_frames(nose_values, fps=30, per_phase_s=1.5, trunk_deg=0.0, start=0.0, wobble=0.0):
+    """Hands-and-knees values with nose_height moving smoothly (eased) through the given
+    extremes; trunk_lean tilts by `trunk_deg` per torso length of head travel (cat: up);
+    `wobble`: a 0.7 Hz sway of that many degrees on the trunk all the time."""
+    pos = {"hip_left": 90.0, "hip_right": 90.0, "knee_left": 90.0, "knee_right": 90.0}
+    seq = [start]
     for v in nose_values:
         n = int(per_phase_s * fps)
-        start = seq[-1]
-        seq += [start + (v - start) * (i + 1) / n for i in range(n)]
-    return [(i / fps, {**pos, "nose_height": v}) for i, v in enumerate([0.0] * fps * 2 + seq)]
+        a = seq[-1]
+        seq += [a + (v - a) * (3 * u * u - 2 * u ** 3) for u in ((i + 1) / n for i in range(n))]
+    seq = [start] * int(fps * 2) + seq + [seq[-1]] * int(fps)
+    return [(i / fps, {**pos, "nose_height": v,
+                       "trunk_lean": 85.0 - trunk_deg * (v - start) + wobble * math.sin(4.4 * i / fps)})
+            for i, v in enumerate(seq)]
+
+
+def catcow(frames):
+    coach = Coach(get_stretch("cat-cow"))
+    fbs = [coach.update(t, v) for t, v in frames]
+    return coach, fbs
 
 
 @pytest.mark.parametrize("pattern,expect", [
     ([-0.35, 0.25] * 5, 5),                 # 5 full cycles, cat first
     ([0.25, -0.35] * 5, 5),                 # cow first
     ([-0.35, 0.25] * 4 + [-0.35], 4),       # a half cycle does not count
-    ([-0.35, 0.05, -0.35, 0.05], 0),        # never up to the cow threshold (hysteresis)
-    ([-0.35, 0.25, -0.15, 0.25], 1),        # the second cat not deep enough
+    ([-0.30, -0.22] * 3, 0),                # swings of 0.08 torso: under one excursion
+    ([-0.35, 0.25, 0.1, 0.25], 1),          # the second cat far shallower than the person's range
 ])
 def test_catcow_counts_cycles_exactly(pattern, expect):
-    coach = Coach(get_stretch("cat-cow"))
-    for t, v in catcow_frames(pattern):
-        coach.update(t, v)
+    coach, _ = catcow(catcow_frames(pattern))
     assert coach.result().reps == expect
+    assert coach.result().holds == []       # a dynamic stretch has no (zero-length) hold
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+@pytest.mark.parametrize("cat,cow,trunk,per_phase,cycles", [
+    (-0.34, -0.10, 33.0, 2.5, 2),   # the real man: head never above the shoulders, trunk ~8 deg
+    (-0.34, -0.10, 0.0, 2.5, 2),    # the same head travel with a stiff back
+    (-0.45, 0.40, 20.0, 1.0, 6),    # deep and fast: 2 s cycles
+    (-0.30, 0.00, 25.0, 6.0, 2),    # mild and slow: 12 s cycles
+])
+def test_catcow_relative_to_the_person(fps, cat, cow, trunk, per_phase, cycles):
+    start = (cat + cow) / 2
+    frames = catcow_frames([cat, cow] * cycles, fps, per_phase, trunk, start, wobble=1.5)
+    coach, fbs = catcow(frames)
+    assert coach.result().reps == cycles
+    assert not any(fb.cue and fb.cue.id == "ease-off" for fb in fbs)
+
+
+def test_catcow_small_swing_asks_for_more():
+    """A cat that stops short of one excursion: no rep, and a cue to let the head drop."""
+    coach, fbs = catcow(catcow_frames([-0.35, 0.25, 0.14, 0.25, 0.14, 0.25], per_phase_s=1.0))
+    assert coach.result().reps == 1
+    assert "head-down" in [e.id for e in coach.result().cues]
+    coach, _ = catcow(catcow_frames([0.25, -0.35, -0.24, -0.35, -0.24], per_phase_s=1.0))
+    assert "head-up" in [e.id for e in coach.result().cues]
+
+
+def test_catcow_ease_off_stays_absolute():
+    coach, fbs = catcow(catcow_frames([-0.9, 0.2], per_phase_s=1.0))
+    assert any(fb.cue and fb.cue.id == "ease-off" for fb in fbs if fb.t_s > 2.0)
 
 
 def test_catcow_pauses_counting_when_unseen():
-    coach = Coach(get_stretch("cat-cow"))
-    for t, v in catcow_frames([-0.35, 0.25] * 3):
-        coach.update(t, v if not (4.0 < t < 6.5) else None)
-    assert coach.result().reps == 2  # the cycle whose cow was unseen is not counted
+    frames = catcow_frames([-0.35, 0.25] * 3)
+    coach, _ = catcow((t, v if not (3.5 < t < 6.5) else None) for t, v in frames)
+    assert coach.result().reps == 2  # the cycle whose whole cow was unseen is not counted
 
 
 def test_catcow_done_after_dose():
     s = get_stretch("cat-cow")
-    coach = Coach(s)
-    fbs = [coach.update(t, v) for t, v in catcow_frames([-0.35, 0.25] * (s.dose.reps + 2))]
+    coach, fbs = catcow(catcow_frames([-0.35, 0.25] * (s.dose.reps + 2)))
     assert coach.result().reps == s.dose.reps and fbs[-1].state == "done"
 
 
@@ -384,3 +424,69 @@ def test_feedback_reports_resolved_judged_metrics(stretch):
     assert (band.lo, band.hi) == (20.0, 80.0) and in_band is True
     assert fbs[-1].target_s == pytest.approx(5.0) and fbs[-1].side == "left"
     assert fbs[0].judged[0][3] is False
+
+
+# -- rep style (bridge: lift, short top hold, lower) ----------------------------------------
+def bridge_frames(tops_s, fps=10, lift_s=1.0, down_s=1.5):
+    """hip_lift/bridge_line: lying, then a lift eased over lift_s, a top hold, lowering."""
+    down = {"bridge_line": 120.0, "hip_lift": -0.3}
+    up = {"bridge_line": 172.0, "hip_lift": 0.35}
+    spans, t = [(2.0, down, down)], 2.0
+    for top in tops_s:
+        spans += [(t + lift_s, down, up), (t + lift_s + top, up, up), (t + 2 * lift_s + top, up, down),
+                  (t + 2 * lift_s + top + down_s, down, down)]
+        t += 2 * lift_s + top + down_s
+    out, start = [], 0.0
+    for i in range(int(t * fps)):
+        now = i / fps
+        a = next((s, e, a0, a1) for s, (e, a0, a1) in zip([0.0] + [x[0] for x in spans], spans) if now < e)
+        u = (now - a[0]) / (a[1] - a[0])
+        u = u * u * (3 - 2 * u)
+        vals = {k: a[2][k] + (a[3][k] - a[2][k]) * u for k in a[2]}
+        out.append((now, {**vals, "knee_left": 95.0, "knee_right": 95.0}))
+    return out
+
+
+def test_bridge_as_reps_counts_and_times_each_top_hold():
+    from posecheck.coach.catalog.schema import with_style
+
+    s = with_style(get_stretch("bridge"), "reps")
+    assert (s.dose.reps, s.dose.hold_s, s.dose.rest_s) == (10, 2.0, 0.0)
+    coach = Coach(s)
+    for t, v in bridge_frames([2.0, 2.0, 2.0]):
+        coach.update(t, v)
+    res = coach.result()
+    assert res.reps == 3
+    assert [h.target_s for h in res.holds] == [2.0, 2.0, 2.0]
+    assert all(h.completed for h in res.holds)
+    for h, top_start in zip(res.holds, (3.0, 8.5, 14.0)):   # each settled top: 2 s
+        assert h.start_s == pytest.approx(top_start, abs=0.3)
+        assert h.end_s == pytest.approx(top_start + 2.0, abs=0.3)
+        assert h.duration_s == pytest.approx(2.0, abs=0.4)
+
+
+def test_bridge_hold_style_keeps_its_long_hold():
+    coach = Coach(get_stretch("bridge"))
+    for t, v in bridge_frames([2.0, 2.0]):
+        coach.update(t, v)
+    res = coach.result()
+    assert res.reps is None and len(res.holds) == 2
+    assert all(h.target_s == 10.0 and not h.completed for h in res.holds)
+
+
+def test_short_top_hold_is_a_rep_not_completed():
+    from posecheck.coach.catalog.schema import with_style
+
+    coach = Coach(with_style(get_stretch("bridge"), "reps"))
+    for t, v in bridge_frames([2.0, 1.0]):
+        coach.update(t, v)
+    res = coach.result()
+    assert res.reps == 2 and [h.completed for h in res.holds] == [True, False]
+
+
+def test_style_without_rep_style_is_a_usage_error():
+    from posecheck.coach.catalog.schema import with_style
+    from posecheck.errors import UsageError
+
+    with pytest.raises(UsageError, match="no 'reps' style"):
+        with_style(get_stretch("plank"), "reps")

@@ -96,7 +96,6 @@ def test_unknown_routine_and_unknown_stretch_in_routine(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(), "--stretch ID"),
     (dict(stretch="plank", routine="low-back"), "not both"),
     (dict(stretch="handstand"), "unknown stretch 'handstand'"),
 ])

@@ -17,7 +17,7 @@ def test_registry_names_units_and_order():
     assert STANDARD_ANGLES == ("hip_left", "hip_right", "knee_left", "knee_right",
                                "shoulder_left", "shoulder_right", "elbow_left", "elbow_right")
     assert list(METRICS)[:8] == list(STANDARD_ANGLES)
-    assert all(info.unit in ("deg", "torso", "px") and info.description for info in METRICS.values())
+    assert all(info.unit in ("deg", "torso", "px", "ratio") and info.description for info in METRICS.values())
     values = measure(make_pose())
     assert set(values) == set(METRICS)
 

@@ -29,30 +29,59 @@ def analyze_command(
     profile: Optional[str] = typer.Option(None, "--profile", help="e.g. 'stenosis': narrower bands."),
     annotate: bool = typer.Option(True, "--video/--no-video", help="Write <stem>.annotated.mp4."),
     plot: bool = typer.Option(True, "--plot/--no-plot", help="Write <stem>.angles.png."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Videos analysed in parallel (processes)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1,
+                             help="Processes: several videos run one per process; one video is split "
+                             "into overlapping chunks, merged before the coach."),
+    stride: str = typer.Option("1", "--stride",
+                               help="Run the model on every frame (1), every N-th frame, or 'auto': "
+                               "every 2nd-3rd frame at 30 fps while the body is still, every frame "
+                               "when it moves (landmarks in between interpolated)."),
     people: Optional[int] = typer.Option(None, "--people", min=1, max=4,
                                          help="Persons to follow: 1 = one only (fastest), 2 = two on every "
                                               "frame; default: one, and two while a helper is in frame."),
+    style: Optional[str] = typer.Option(None, "--style",
+                                        help="'reps': a stretch with a rep style (bridge) done as repetitions."),
+    share: bool = typer.Option(False, "--share-outputs",
+                               help="Make the outputs group-readable (default: only you can read them)."),
 ) -> None:
     """Coach recorded videos: summary JSON, per-frame CSV, annotated video and plot for each."""
     from posecheck.coach.catalog import get_stretch, load_catalog
+    from posecheck.run.stride import parse_stride
 
     cat = load_catalog(extra_dirs=tuple(catalog), profile=profile)
     if stretch != "auto":
-        get_stretch(stretch, catalog=cat)  # unknown id: exit 2 before any work
+        from posecheck.coach.catalog.schema import with_style
+
+        with_style(get_stretch(stretch, catalog=cat), style)  # unknown id/style: exit 2 before any work
+    from posecheck.media.atomic import check_folder
+    from posecheck.run.interrupt import exit_code, stop_line
+    from posecheck.run.stems import unique_stems
+
+    check_folder(out, "--out", share)   # before any work
     kwargs = dict(stretch=stretch, out_dir=str(out), model=model,
-                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people)
+                  catalog_dirs=tuple(map(str, catalog)), profile=profile, annotate=annotate, plot=plot, people=people,
+                  style=style, stride=parse_stride(stride), share=share)
     quiet = as_json or not sys.stderr.isatty()
+    stems = unique_stems(videos)
     if jobs > 1 and len(videos) > 1:
-        results = _parallel(videos, kwargs, jobs)
+        results = _parallel(videos, stems, kwargs, jobs)
     else:
-        results = [_one(v, kwargs, quiet) for v in videos]
+        kwargs["jobs"] = jobs  # one video: split over the processes
+        results = []
+        for v, st in zip(videos, stems):
+            results.append(_one(v, {**kwargs, "stem": st}, quiet))
+            if exit_code() is not None:
+                break        # interrupted: the rest are not started
     failed = [r for r in results if "error" in r]
     if as_json:
         print(json.dumps([r.get("summary", {"video": r["video"], "error": r.get("error")})
                           for r in results], indent=2))
     else:
         _table(results)
+    stopped = [r for r in results if r.get("summary", {}).get("end_reason") == "interrupted"]
+    if stopped:
+        typer.echo(f"{stop_line()}: what was measured is in {stopped[-1]['summary_path']}", err=True)
+        raise typer.Exit(exit_code() or 130)
     if failed:
         raise typer.Exit(1)
 
@@ -67,11 +96,12 @@ def _one(video: Path, kwargs: dict, quiet: bool = True) -> dict:
         else:
             summary = _with_progress(video, kwargs, analyze)
     except UserError as err:
-        print(f"error: {video}: {err}", file=sys.stderr)
+        where = "" if str(video) in str(err) else f"{video}: "   # the path said once
+        print(f"error: {where}{err}", file=sys.stderr)
         return {"video": str(video), "error": str(err)}
     for note in summary.get("notes", []):
         print(f"warning: {video}: {note}", file=sys.stderr)
-    return {"video": str(video), "summary": dict(summary)}
+    return {"video": str(video), "summary": dict(summary), "summary_path": str(summary.files["summary"])}
 
 
 def _worker(args) -> dict:
@@ -79,10 +109,10 @@ def _worker(args) -> dict:
     return _one(Path(video), kwargs)
 
 
-def _parallel(videos, kwargs, jobs) -> list[dict]:
+def _parallel(videos, stems, kwargs, jobs) -> list[dict]:
     # spawn: MediaPipe's threads must not be forked mid-flight
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(_worker, [(str(v), kwargs) for v in videos]))
+        return list(pool.map(_worker, [(str(v), {**kwargs, "stem": st}) for v, st in zip(videos, stems)]))
 
 
 def _with_progress(video: Path, kwargs: dict, analyze):

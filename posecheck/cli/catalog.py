@@ -89,7 +89,11 @@ def show_command(
         lines.append(f"    {names}: {j.enter} / {j.leave}{safe}{signed}")
     if s.reps_rule:
         r = s.reps_rule
-        lines.append(f"  a rep:    {r.metric} <= {r.low:g} then >= {r.high:g} (or the reverse)")
+        swing = " + ".join(f"{sig.metric} {sig.excursion:+g}" for sig in r.signals)
+        lines.append(f"  a rep:    one extreme then the other, each swing >= 1 of: {swing} "
+                     f"(the person's own range); ease off outside {r.safe}")
+    for style, dose in s.styles[1:]:
+        lines.append(f"  or as {style}: {dose.reps} x {dose.hold_s:g} s top hold (style = \"{style}\")")
     lines.append("  cues:")
     for c in sorted(s.cues, key=lambda c: (-c.safety, -c.priority)):
         when = ""

@@ -29,16 +29,19 @@ def check_command(
     model: Optional[str] = typer.Option(None, "--model", help="lite, full, heavy or a .task path."),
     catalog: List[Path] = typer.Option([], "--catalog", help="Extra folder of stretch files."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list, nothing else."),
+    stride: str = typer.Option("1", "--stride", help="analyze's --stride: 1, N or auto."),
 ) -> None:
     """Run the real pipeline over every sample and compare with its expectation."""
     from posecheck.run.check import RunOptions, find_samples, run_samples
     from posecheck.errors import UserError
+    from posecheck.run.stride import parse_stride
 
     samples = find_samples(samples_dir, tuple(only))
     if not samples:
         raise UserError(f"no clips with an expectation in {samples_dir}; render them with "
                         "`posecheck samples render` or add <name>.expect.json next to a clip")
-    opts = RunOptions(tolerance_s, mae_deg, str(out) if out else None, model, tuple(map(str, catalog)))
+    opts = RunOptions(tolerance_s, mae_deg, str(out) if out else None, model, tuple(map(str, catalog)),
+                      parse_stride(stride))
     outcomes = run_samples(samples, opts, jobs)
     if update:
         _update(samples, outcomes, opts, as_json)

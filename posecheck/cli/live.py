@@ -32,6 +32,8 @@ def live_command(
     catalog: List[Path] = typer.Option([], "--catalog", help="Extra folder of stretch files."),
     routines: List[Path] = typer.Option([], "--routines", help="Extra folder of routine files."),
     profile: Optional[str] = typer.Option(None, "--profile", help="e.g. 'stenosis': narrower bands."),
+    share: bool = typer.Option(False, "--share-outputs",
+                               help="Make --summary/--record group-readable (default: only you can read them)."),
 ) -> None:
     """Coach live: skeleton, angles against their bands, hold timer and cues.
 
@@ -42,7 +44,11 @@ def live_command(
     opts = LiveOptions(stretch=stretch, routine=routine, source=source, model=model, window=not no_window,
                        record=record, summary=summary, max_seconds=max_seconds, speak=speak, mirror=mirror,
                        realtime=realtime, setup=setup, catalog_dirs=tuple(catalog),
-                       routine_dirs=tuple(routines), profile=profile)
-    LiveSession(opts).run()
+                       routine_dirs=tuple(routines), profile=profile, share=share)
+    result = LiveSession(opts).run()
     if summary is not None:
         typer.echo(f"summary written to {summary}", err=True)
+    if result.get("end_reason") == "interrupted":
+        from posecheck.run.interrupt import exit_code
+
+        raise typer.Exit(exit_code() or 130)

@@ -3,17 +3,18 @@
 setup -> entering (getting into position) -> holding -> released -> rest -> next side / rep -> done
 
 Timing, as a physio counts it:
-- a hold starts (its `start_s`) the moment every judged metric is inside its enter band; the
-  timer shows and counts only once the position has been kept for `dwell_s` (passing through
-  the band while getting into position never counts);
+- a hold needs every judged metric inside its enter band for `dwell_s` (passing through the
+  band while getting into position never counts); it then starts (its `start_s`) at the
+  moment the person had settled there (coach/settle.py), and the timer counts from then;
 - while holding, the wider leave band applies; an excursion shorter than `grace_s` pauses the
-  timer, a longer one ends the hold at the last in-band moment (`end_s`);
-- `duration_s` is the counted time (after the dwell, without pauses); `completed` means it
+  timer, a longer one ends the hold where the person began to leave (`end_s`);
+- `duration_s` is the counted time (start to end, without pauses); `completed` means it
   reached the target. A completed hold keeps counting until the person releases;
 - no pose, or a judged metric unseen, pauses the timer ("low_confidence"); after `lost_s`
   unseen a hold ends.
-Dynamic stretches (kind "reps") count full cycles while in position: one extreme then the
-other. Pure Python: `live` and `analyze` share it exactly.
+Dynamic stretches (kind "reps") count full cycles while in position (coach/reps.py); they
+have no holds. A hold stretch in rep style (`style = "reps"`) counts each top hold as a rep.
+Pure Python: `live` and `analyze` share it exactly.
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ from dataclasses import replace
 
 from posecheck.coach.catalog.schema import Cue, Stretch, resolve
 from posecheck.coach.cues import CueSelector
+from posecheck.coach.reps import RepCounter
+from posecheck.coach.settle import Edges
 from posecheck.coach.results import CoachResult, CueEvent, Feedback, Hold, asymmetry
 from posecheck.coach.judging import (Evaluation, JudgedMetric, Judgement, body_part, evaluate, judge_frame,
                       pick_side)
 
 __all__ = ["Coach", "CoachResult", "CueEvent", "Feedback", "Hold", "Judgement", "judge_frame"]
 
+REP_SLACK_S = 0.3   # a rep's short top hold is complete this close to its target (edge noise)
+SHORT_CUE_S = 2.0   # how long a "more range" cue stays wanted after a swing stopped short
 PAIN_STOP = Cue("pain-stop", "Stopped for pain: rest now, and see a professional if sharp pain "
                 "persists", 1000, safety=True)
 
@@ -49,11 +54,12 @@ class Coach:
         self.user_paused = False
         self.rest_until = -math.inf
         self.switch_pending = False
+        self.edges = Edges()
         self._reset_attempt()
         # reps
         self.cycles = self.total_cycles = self.sets_done = 0
-        self._armed: str | None = None
-        self._first: str | None = None
+        self.counter = RepCounter(stretch.reps_rule) if stretch.reps_rule else None
+        self._short: tuple[str, float] | None = None  # (cue id, until)
 
     def _reset_attempt(self) -> None:
         self.start_s: float | None = None   # first in-band moment
@@ -64,6 +70,9 @@ class Coach:
         self.prev_counted: float | None = None
         self.peak: dict[str, float] = {}
         self.entry: dict[str, float] = {}
+        self.outside: tuple[str, ...] = ()          # judged metrics out of the band last frame
+        self.exit: list | None = None  # how the current excursion left: (name, +1/-1, enter band)
+        self.edges.reset()
 
     # -- public controls ----------------------------------------------------------
     def pause(self, t_s: float) -> None:
@@ -130,13 +139,16 @@ class Coach:
             self._step_entering(t_s, ev, wanted)
         elif ev.in_leave:
             self._count(t_s, ev)
+            self.exit = None
             self.state = "holding"
-            wanted.append(self._cue("release" if self.hold_s >= self.s.dose.hold_s else "hold-steady"))
+            wanted.append(self._cue("release" if self.hold_s >= self._target() else "hold-steady"))
         else:
             self.prev_counted = None
             self.state = "paused"
+            if self.exit is None:
+                self.exit = [(n, 1 if v > (b.lo + b.hi) / 2 else -1, b) for n, v, b, ok in ev.judged if not ok]
             if t_s - self.last_in > self.t.grace_s:
-                self._break(t_s)
+                self._break(t_s, left=self._values(ev))
             if self.state in ("paused", "released"):
                 wanted += self._failing(ev)
             else:  # a completed hold was let go: rest / next side / done
@@ -153,14 +165,22 @@ class Coach:
         if not in_band:
             self.start_s = None
             self.entry = {}
+            self.edges.reset()
+            self.outside = tuple(n for n, _, _, ok in ev.judged if not ok)
             wanted += self._failing(ev)
             return
         if self.start_s is None:
             self.start_s = t_s
             self.entry = {n: v for n, v, _, _ in ev.judged}
+            self.edges.moving = self.outside
         self.last_in = t_s
-        if t_s - self.start_s >= self.t.dwell_s:
+        self.edges.push(t_s, self._values(ev), 0.0)
+        dwelt = t_s - self.start_s >= self.t.dwell_s
+        settled = self.start_s if self.s.kind == "reps" else self.edges.settled(self.start_s, t_s, dwelt)
+        if dwelt and settled is not None:
+            self.start_s = settled
             self.counting, self.state, self.prev_counted = True, "holding", t_s
+            self.hold_s = t_s - settled if self.s.kind == "hold" else 0.0
             self.cues.clear()  # a new phase: its cue may speak at once
             self._track_peak(ev)
             wanted.append(self._cue("hold-steady"))
@@ -170,7 +190,16 @@ class Coach:
             self.hold_s += t_s - self.prev_counted
         self.prev_counted = t_s
         self.last_in = t_s
+        self.edges.push(t_s, self._values(ev), self.hold_s)
         self._track_peak(ev)
+
+    @staticmethod
+    def _values(ev: Evaluation) -> dict[str, float]:
+        return {n: v for n, v, _, _ in ev.judged}
+
+    def _target(self) -> float:
+        """Seconds a hold must last to be complete (a rep's top hold: within REP_SLACK_S)."""
+        return self.s.dose.hold_s - (REP_SLACK_S if self.s.rep_style else 0.0)
 
     def _track_peak(self, ev: Evaluation) -> None:
         """Deepest value per metric: away from the band end the person entered from."""
@@ -181,9 +210,14 @@ class Coach:
             if old is None or (value > old if deeper_is_up else value < old):
                 self.peak[name] = value
 
-    def _break(self, t_s: float) -> None:
-        """The hold ended (excursion beyond grace, or unseen beyond lost_s)."""
-        completed = self.hold_s >= self.s.dose.hold_s
+    def _break(self, t_s: float, left: dict | None = None) -> None:
+        """The hold ended (excursion beyond grace, or unseen beyond lost_s). `left`: the
+        values now, out of the band; the hold ends where the person began to leave."""
+        if left is not None and self.counting and self.exit:
+            found = self.edges.departure(self.last_in, self.exit, left)
+            if found is not None and found[0] > (self.start_s or -math.inf):
+                self.last_in, self.hold_s = found
+        completed = self.hold_s >= self._target() or (self.s.rep_style and self.counting)
         self._end_hold()
         if completed:
             self._after_slot(t_s, rest=True)
@@ -191,11 +225,10 @@ class Coach:
             self.state = "released"
 
     def _end_hold(self) -> None:
-        if self.counting and self.start_s is not None:
-            completed = self.hold_s >= self.s.dose.hold_s
-            self.holds.append(Hold(self.side, self.start_s, max(self.last_in, self.start_s),
-                                   self.hold_s, self.s.dose.hold_s, completed, dict(self.peak)))
-            if completed:
+        hold = self._current_hold()
+        if hold is not None:
+            self.holds.append(hold)
+            if hold.completed or self.s.rep_style:
                 key = self.side if self.s.sided else None
                 self.done_per_side[key] = self.done_per_side.get(key, 0) + 1
         self._reset_attempt()
@@ -247,29 +280,22 @@ class Coach:
                 self._reset_attempt()
                 self.state = "entering"
                 return self._fb(t_s, wanted, ev.judged)
-        self._cycle(values.get(self.s.reps_rule.metric, math.nan))
+        before = self.counter.cycles
+        self.counter.update(t_s, values)
+        self.cycles += self.counter.cycles - before
+        self.total_cycles += self.counter.cycles - before
+        if self.counter.short:
+            self._short = (self.counter.short, t_s + SHORT_CUE_S)
+        if self._short and t_s <= self._short[1]:
+            wanted.append(self._cue(self._short[0]))
         if self.cycles >= self.s.dose.reps > 0:
             self._finish_set(t_s)
         return self._fb(t_s, wanted, ev.judged)
 
-    def _cycle(self, value: float) -> None:
-        """Count a cycle each time the extreme opposite to the first one is reached."""
-        rule = self.s.reps_rule
-        extreme = "low" if value <= rule.low else "high" if value >= rule.high else None
-        if extreme is None:
-            return
-        if self._first is None:
-            self._first = extreme
-        if extreme == self._first:
-            self._armed = extreme
-        elif self._armed == self._first:
-            self.cycles += 1
-            self.total_cycles += 1
-            self._armed = None
-
     def _finish_set(self, t_s: float) -> None:
         self.sets_done += 1
-        self.cycles, self._armed, self._first = 0, None, None
+        self.cycles, self._short = 0, None
+        self.counter = RepCounter(self.s.reps_rule)
         self._reset_attempt()
         if self.sets_done >= max(self.s.dose.sets, 1):
             self.state = "done"
@@ -336,11 +362,21 @@ class Coach:
                         self.s.dose.hold_s if self.s.kind == "hold" else 0.0, reps, self.sets_done,
                         cue, tuple(judged), rest_left, sum(self.done_per_side.values()))
 
+    def _current_hold(self) -> Hold | None:
+        """The hold under way as a record; None for a reps stretch or a hold of no length."""
+        if not (self.counting and self.start_s is not None and self.s.kind == "hold"):
+            return None
+        end = max(self.last_in, self.start_s)
+        if self.hold_s <= 0 or end <= self.start_s:
+            return None
+        return Hold(self.side, self.start_s, end, self.hold_s, self.s.dose.hold_s,
+                    self.hold_s >= self._target(), dict(self.peak))
+
     def result(self) -> CoachResult:
         holds = list(self.holds)
-        if self.counting and self.start_s is not None:  # a hold still going at the end
-            holds.append(Hold(self.side, self.start_s, max(self.last_in, self.start_s), self.hold_s,
-                              self.s.dose.hold_s, self.hold_s >= self.s.dose.hold_s, dict(self.peak)))
-        return CoachResult(self.s.id, holds, self.total_cycles if self.s.kind == "reps" else None,
+        if (last := self._current_hold()) is not None:  # a hold still going at the end
+            holds.append(last)
+        reps = self.total_cycles if self.s.kind == "reps" else len(holds) if self.s.rep_style else None
+        return CoachResult(self.s.id, holds, reps,
                            list(self.events), list(self.pain_stops), asymmetry(self.s, holds),
                            self.sets_done, self.state == "done")

@@ -1,8 +1,14 @@
-"""Posture: is the person lying, seated, half-kneeling, on hands and knees, standing...?
+"""Posture: is the person lying face up, seated, half-kneeling, on hands and knees, standing...?
 
 Shared by recognition (the posture gate of `--stretch auto`) and the set-up check of `live`
-(is the person in the stretch's starting position before any timing starts). Features are
-the metrics of `measure.metrics` (heights above the floor in torso lengths, trunk lean).
+(is the person in the stretch's starting position before any timing starts). Two layers:
+
+- orientation (`measure.orientation`): which way the face and chest point and how steep the
+  trunk is; every catalogue stretch declares it (`orientation = "face-up"`, ...);
+- posture: finer soft bands on the floor heights, the trunk's lean and the knees (half-kneeling
+  is not child's pose, though both kneel), named by the catalogue's `position` text.
+
+A stretch's fit is the weaker of the two.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import math
 import numpy as np
 
 from posecheck.coach.catalog.schema import Stretch
+from posecheck.measure import orientation as orient
 
 # Postures: soft bands on posture features (torso lengths above the floor, degrees).
 # knee_low / knee_gap: the lower knee's height and how much higher the other one is.
@@ -32,33 +39,12 @@ POSTURE_WORDS = (("half-kneeling", "half-kneeling"), ("hands and knees", "hands-
                  ("standing", "standing"))
 POSTURE_TOL = {"deg": 15.0, "torso": 0.15}
 FEATURES = ("shoulder_floor", "hip_floor", "trunk_lean", "knee_low", "knee_gap", "knee_max")
+# the orientation a posture implies, for a stretch file that declares none
+ORIENTATION_OF = {"lying": "face-up", "seated": "seated", "half-kneeling": "kneeling",
+                  "hands-and-knees": "hands-and-knees", "forearms-and-toes": "face-down",
+                  "kneeling-folded": "kneeling", "standing": "standing"}
 
-
-def posture_of(stretch: Stretch) -> str | None:
-    """The stretch's posture from its catalogue `position` text (None: not gated)."""
-    text = stretch.position.lower()
-    return next((p for word, p in POSTURE_WORDS if word in text), None)
-
-
-def soft(value: np.ndarray, lo: np.ndarray, hi: np.ndarray, tol: np.ndarray) -> np.ndarray:
-    """1 inside [lo, hi], falling linearly to 0 at `tol` outside; nan stays nan."""
-    d = np.maximum(np.maximum(lo - value, value - hi), 0.0)
-    return np.clip(1.0 - d / tol, 0.0, 1.0)
-
-
-def posture_of(stretch: Stretch) -> str | None:
-    """The stretch's posture from its catalogue `position` text (None: not gated)."""
-    text = stretch.position.lower()
-    return next((p for word, p in POSTURE_WORDS if word in text), None)
-
-
-def soft(value: np.ndarray, lo: np.ndarray, hi: np.ndarray, tol: np.ndarray) -> np.ndarray:
-    """1 inside [lo, hi], falling linearly to 0 at `tol` outside; nan stays nan."""
-    d = np.maximum(np.maximum(lo - value, value - hi), 0.0)
-    return np.clip(1.0 - d / tol, 0.0, 1.0)
-
-
-# What to say when the person is not in the stretch's starting posture.
+# What to say when the person is not in the stretch's starting position.
 PROMPTS = {
     "lying": "Lie on your back",
     "seated": "Sit on the floor",
@@ -68,7 +54,33 @@ PROMPTS = {
     "kneeling-folded": "Kneel and sit back on your heels",
     "standing": "Stand up, feet hip-width apart",
 }
+ORIENTATION_PROMPTS = {
+    "face-up": "Lie on your back, face up",
+    "face-down": "Turn face down",
+    "side-lying": "Lie on your side",
+    "kneeling": "Kneel down",
+    "hands-and-knees": "Get on your hands and knees",
+    "seated": "Sit on the floor",
+    "standing": "Stand up, feet hip-width apart",
+}
 IN_POSTURE = 0.5   # membership at or above which the person counts as in the posture
+
+
+def posture_of(stretch: Stretch) -> str | None:
+    """The stretch's posture from its catalogue `position` text (None: not gated)."""
+    text = stretch.position.lower()
+    return next((p for word, p in POSTURE_WORDS if word in text), None)
+
+
+def orientation_of(stretch: Stretch) -> str | None:
+    """The catalogue's `orientation`, else the one its posture implies (None: not gated)."""
+    return stretch.orientation or ORIENTATION_OF.get(posture_of(stretch) or "")
+
+
+def soft(value: np.ndarray, lo: np.ndarray, hi: np.ndarray, tol: np.ndarray) -> np.ndarray:
+    """1 inside [lo, hi], falling linearly to 0 at `tol` outside; nan stays nan."""
+    d = np.maximum(np.maximum(lo - value, value - hi), 0.0)
+    return np.clip(1.0 - d / tol, 0.0, 1.0)
 
 
 def memberships(values: dict) -> dict[str, float]:
@@ -85,17 +97,34 @@ def memberships(values: dict) -> dict[str, float]:
         worst = 1.0
         for f, (lo, hi) in bands.items():
             tol = POSTURE_TOL["deg" if f in ("trunk_lean", "knee_max") else "torso"]
-            m = float(soft(np.float64(feats[f]), lo, hi, tol))
+            m = orient.soft(feats[f], lo, hi, tol)
             worst = min(worst, 0.5 if math.isnan(m) else m)
         out[name] = worst
     return out
 
 
+def gates_of(stretches: list[Stretch]) -> list[tuple[str | None, str | None]]:
+    """(posture, orientation) of each stretch, as `fits` reads them."""
+    return [(posture_of(s), orientation_of(s)) for s in stretches]
+
+
+def fits(values: dict, gates: list[tuple[str | None, str | None]]) -> np.ndarray:
+    """Each stretch's fit in [0, 1] (gates: `gates_of`): the weaker of its posture's and its
+    orientation's membership (1 for what a stretch does not declare)."""
+    post, ori = memberships(values), orient.memberships(values)
+    return np.array([min(post[p] if p else 1.0, ori[o] if o else 1.0) for p, o in gates])
+
+
 def posture_problem(values: dict | None, stretch: Stretch) -> str | None:
-    """None when the person is in the stretch's starting posture, else what to do about it."""
-    want = posture_of(stretch)
-    if want is None:
+    """None when the person is in the stretch's starting position, else what to do about it:
+    the orientation first (face up, kneeling...), then the finer posture."""
+    want, facing = posture_of(stretch), orientation_of(stretch)
+    if want is None and facing is None:
         return None
     if values is None:
+        return PROMPTS[want] if want else ORIENTATION_PROMPTS[facing]
+    if facing is not None and orient.memberships(values)[facing] < IN_POSTURE:
+        return ORIENTATION_PROMPTS[facing]
+    if want is not None and memberships(values)[want] < IN_POSTURE:
         return PROMPTS[want]
-    return None if memberships(values)[want] >= IN_POSTURE else PROMPTS[want]
+    return None

@@ -1,242 +1,190 @@
 """`--stretch auto`: which catalogue stretch (and side) a video shows, as segments over time.
 
-Each frame every stretch gets a score in [0, 1]:
+Each frame every stretch gets a score in [0, 1] (`coach.recogscore`: orientation and
+posture first, then what the limbs do, form checks weighed less). Segments have hysteresis:
 
-    score = posture x view x (u + (1 - u) x judges)
+- a stretch starts a segment only once its full position has been held: its score at least
+  STAY for ENTER_HOLD_S (brief dips of up to GAP_S forgiven) and its window average (WINDOW_S)
+  at least ENTER. The segment starts where that run began, so the caller can replay those
+  frames to the coach (`take_backlog`). Without a lead of MARGIN over every other stretch it
+  still starts, and ends up "unsure" (below);
+- a segment lasts while its stretch scores at least KEEP (a form fault lowers the score,
+  it does not end the stretch) and KEEP_S beyond its last such frame, FAULT_KEEP_S while the
+  body stays in the stretch's orientation and posture (a fault that fails a core judge: the
+  bent knee of a hamstring stretch, hips off the heels in child's pose); another stretch takes
+  over from a live segment only by beating it by SWITCH_MARGIN for SWITCH_S (longer than
+  a fault is held), or at once when the segment's window average is below KEEP and the
+  body has left its position (it is lapsing). A change of side splits a segment;
+- consecutive segments of one stretch and side less than MERGE_S apart are one; segments
+  shorter than MIN_S, or less confident than MIN_CONF (the mean score over the segment: not
+  a catalogue stretch), are not reported.
 
-- posture: how well the body matches the stretch's starting position (lying, seated,
-  half-kneeling, standing, ...: the catalogue's `position` text names it), from heights
-  above the floor, the trunk's lean and the knees. It is the gate: a squat is not lying down.
-- view: the camera view the stretch expects (catalogue `view`), from the world body yaw.
-- judges: over the stretch's judged metrics, a soft membership of the enter band (1 inside,
-  falling to 0 at the leave band's edge plus a tolerance), half the worst one and half the
-  mean. It tells apart the stretches sharing a position (six are done lying) and idle
-  from stretching.
-- u = 0.5 when no other catalogue stretch shares the posture: half-kneeling already says
-  "hip-flexor lunge" even when the hips are not yet forward, which the coach then cues.
-
-The scores are averaged over a sliding window; a stretch whose average reaches ENTER
-starts a segment (from the window's first good frame), which runs to the stretch's last
-good frame and ends KEEP_S without one, or when another stretch clearly wins. A change of
-side splits it. Segments shorter than MIN_S, or less confident than MIN_CONF (the mean
-score over the segment), are not reported. Vectorised: ~0.1 ms per frame for the catalogue.
+Confidence: each segment reports its top two candidates with their mean scores; below
+UNSURE (or within UNSURE_MARGIN of the runner-up) it is "unsure": the caller says so and
+names `--stretch` rather than coach a wrong label. Thresholds: docs/ACCURACY.md.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from posecheck.coach.catalog.schema import Stretch, resolve
-from posecheck.coach.posture import FEATURES, POSTURE_TOL, POSTURES, posture_of, soft
+from posecheck.coach.catalog.schema import Stretch
+from posecheck.coach.posture import POSTURES, memberships, posture_of  # noqa: F401 (re-exported)
+from posecheck.coach.recogscore import Scorer
 
-WINDOW_S = 1.5     # scores are averaged over this window
-ENTER = 0.6        # a stretch takes over when its window average reaches this
-STAY = 0.4         # a frame scoring this much is "good": it extends (or starts) its segment
-SWITCH_MARGIN = 0.15  # another stretch must beat the current one by this much to take over
-KEEP_S = 2.0       # a segment outlives its last good moment by this long
-MIN_S = 2.5        # shorter segments are not reported...
-MIN_CONF = 0.5     # ... nor less confident ones (a mean score below this: not a catalogue stretch)
-SIDE_SWITCH = 0.75  # share of the window's side votes that splits a segment by side
-UNSEEN = 0.25      # membership of a judged metric the camera cannot see
-UNIQUE_BONUS = 0.5  # the u above, for a stretch alone in its posture
-TOL = {"deg": 10.0, "torso": 0.2}  # soft-band tolerance beyond the leave band, per unit
-BLEND = 0.5        # judges = BLEND x the worst membership + (1 - BLEND) x the mean
-# the camera view a stretch expects, from body_yaw (0 front, 90 side); unknown yaw: VIEW_UNKNOWN
-VIEWS = {"side": (50.0, 90.0), "front": (0.0, 45.0)}
-VIEW_TOL = 20.0
-VIEW_UNKNOWN = 0.75
-
-
-@dataclass
-class _Rows:
-    """Flat tables over every (stretch, side) option's judged metrics."""
-
-    names: list[str] = field(default_factory=list)    # value vector layout
-    metric: list[int] = field(default_factory=list)   # per row: index into names
-    lo: list[float] = field(default_factory=list)
-    hi: list[float] = field(default_factory=list)
-    tol: list[float] = field(default_factory=list)
-    judge: list[int] = field(default_factory=list)    # per row: global judge index
-    option: list[int] = field(default_factory=list)   # per judge: (stretch, side) option index
-
-    def index(self, name: str) -> int:
-        if name not in self.names:
-            self.names.append(name)
-        return self.names.index(name)
-
-
-def _unit(name: str) -> str:
-    from posecheck.measure.metrics import METRICS
-
-    info = METRICS.get(name)
-    return info.unit if info else "deg"
+WINDOW_S = 1.5      # scores are averaged over this window
+ENTER = 0.65        # a stretch may take over when its window average reaches this...
+STAY = 0.5          # ... after scoring this much for ENTER_HOLD_S on end (its full position held)
+ENTER_HOLD_S = 1.5
+GAP_S = 0.5         # a dip below STAY shorter than this does not break the held run
+MARGIN = 0.1        # the lead over every other stretch's window average of a clear winner
+KEEP = 0.3          # a frame scoring this much extends the current segment
+KEEP_S = 2.0        # a segment outlives its last such frame by this long...
+FAULT_KEEP_S = 8.0  # ... or this long while the body keeps the stretch's position (a form fault)
+IN_POSITION = 0.5   # the orientation and posture fit that counts as keeping the position
+SWITCH_MARGIN = 0.15  # another stretch takes over a live segment by this much...
+SWITCH_S = 8.0        # ... held this long (a 5 s form fault, with the moves into and out of it, is not a new stretch)
+MERGE_S = 8.0       # consecutive segments of one stretch and side closer than this are one
+                    # (a fault that left the position briefly: hips off the heels in child's pose)
+MIN_S = 2.5         # shorter segments are not reported...
+MIN_CONF = 0.4      # ... nor less confident ones (a mean score below this: not a catalogue stretch)
+UNSURE = 0.5        # a reported segment below this confidence is "unsure"...
+UNSURE_MARGIN = 0.25  # ... and so is one whose runner-up is this close (calibrated: docs/ACCURACY.md)
+SIDE_SWITCH = 0.75  # share of the side votes over SIDE_WINDOW_S that splits a segment by side
+SIDE_WINDOW_S = 3.0  # (longer than a left/right label swap of the model lasts)
+HISTORY_S = 8.0     # frames kept for a segment's backdated start and the coach's backlog
 
 
 @dataclass
 class Segment:
-    stretch: str
+    stretch: int
     side: str | None
     start_s: float
     end_s: float
-    score_sum: float = 0.0
+    score_sum: np.ndarray = field(default_factory=lambda: np.zeros(0))
     frames: int = 0
 
-    def as_dict(self) -> dict:
-        conf = self.score_sum / self.frames if self.frames else 0.0
-        return {"stretch": self.stretch, "side": self.side, "start_s": round(self.start_s, 3),
-                "end_s": round(self.end_s, 3), "confidence": round(conf, 3)}
+    def add(self, score: np.ndarray) -> None:
+        self.score_sum = score.copy() if not self.frames else self.score_sum + score
+        self.frames += 1
+
+    def merge(self, later: "Segment") -> None:
+        self.end_s = later.end_s
+        if later.frames:
+            self.score_sum = later.score_sum + (self.score_sum if self.frames else 0.0)
+            self.frames += later.frames
 
 
 class Recognizer:
     def __init__(self, catalog):
         self.stretches: list[Stretch] = list(catalog.values())
         self.ids = [s.id for s in self.stretches]
-        self._compile()
-        self.window: deque[tuple[float, np.ndarray, list, dict | None]] = deque()
-        self._sum = np.zeros(len(self.stretches))
+        self.scorer = Scorer(self.stretches)
+        n = len(self.stretches)
+        self.history: deque[tuple[float, np.ndarray, list, dict | None]] = deque()
+        self._window: deque[tuple[float, np.ndarray]] = deque()
+        self._sum = np.zeros(n)
+        self._run_start: list[float | None] = [None] * n
+        self._last_good = np.full(n, -np.inf)
         self._segments: list[Segment] = []
         self._current: int | None = None
-        self._pending = (0.0, 0)   # score sum and frames since the last good frame
+        self._last_kept = -np.inf
+        self._challenger: tuple[int, float] | None = None
         self._backlog: list[tuple[float, dict | None]] = []
+        self.update_id: str | None = None
 
-    # -- set-up ------------------------------------------------------------------
-    def _compile(self) -> None:
-        rows = _Rows()
-        self.options: list[tuple[int, str | None]] = []   # (stretch index, side)
-        for si, s in enumerate(self.stretches):
-            for side in (s.sides or (None,)):
-                self.options.append((si, side))
-                for judge in s.judges:
-                    jid = len(rows.option)
-                    rows.option.append(len(self.options) - 1)
-                    enter, leave, _ = judge.bands(side)
-                    for m in judge.metrics:
-                        name = resolve(m, side)
-                        margin = max(enter.lo - leave.lo, leave.hi - enter.hi, 0.0)
-                        rows.metric.append(rows.index(name))
-                        rows.lo.append(enter.lo)
-                        rows.hi.append(enter.hi)
-                        rows.tol.append(margin + TOL.get(_unit(name), TOL["deg"]))
-                        rows.judge.append(jid)
-        self.names = rows.names
-        self.r_metric = np.array(rows.metric)
-        self.r_lo, self.r_hi, self.r_tol = (np.array(x, float) for x in (rows.lo, rows.hi, rows.tol))
-        self.r_judge = np.array(rows.judge)
-        self.j_option = np.array(rows.option)
-        self.n_judges = np.bincount(self.j_option, minlength=len(self.options)).astype(float)
-        self.s_options = [[oi for oi, (sj, _) in enumerate(self.options) if sj == si]
-                          for si in range(len(self.stretches))]
-        # postures
-        self.posture_names = list(POSTURES)
-        postures = [posture_of(s) for s in self.stretches]
-        self.s_posture = np.array([self.posture_names.index(p) if p in POSTURES else -1
-                                   for p in postures])
-        count = {p: postures.count(p) for p in set(postures)}
-        self.s_unique = np.array([UNIQUE_BONUS if p is not None and count[p] == 1 else 0.0
-                                  for p in postures])
-        p_rows = [(pi, FEATURES.index(f), lo, hi) for pi, bands in enumerate(POSTURES.values())
-                  for f, (lo, hi) in bands.items()]
-        self.p_posture = np.array([r[0] for r in p_rows])
-        self.p_feature = np.array([r[1] for r in p_rows])
-        self.p_lo = np.array([r[2] for r in p_rows], float)
-        self.p_hi = np.array([r[3] for r in p_rows], float)
-        self.p_tol = np.array([POSTURE_TOL["deg" if FEATURES[r[1]] in ("trunk_lean", "knee_max")
-                                           else "torso"] for r in p_rows])
-        self.p_starts = np.flatnonzero(np.r_[True, np.diff(self.p_posture) != 0])
-        view = [VIEWS.get(s.view, (-1.0, 999.0)) for s in self.stretches]
-        self.v_lo, self.v_hi = np.array([v[0] for v in view]), np.array([v[1] for v in view])
-        self.v_unknown = np.array([VIEW_UNKNOWN if s.view in VIEWS else 1.0 for s in self.stretches])
-        self.r_starts = np.flatnonzero(np.r_[True, np.diff(self.r_judge) != 0])
-        self.j_starts = np.flatnonzero(np.r_[True, np.diff(self.j_option) != 0])
-
-    # -- per frame scores --------------------------------------------------------
+    # -- per frame ---------------------------------------------------------------
     def postures(self, values: dict) -> np.ndarray:
-        """Membership of each posture of POSTURES, in [0, 1]; an unseen feature counts 0.5."""
-        get = values.get
-        kl, kr = get("knee_floor_left", math.nan), get("knee_floor_right", math.nan)
-        low = min(kl, kr) if not (math.isnan(kl) or math.isnan(kr)) else math.nan
-        knee = max(get("knee_left", math.nan), get("knee_right", math.nan))
-        feats = np.array([get("shoulder_floor", math.nan), get("hip_floor", math.nan),
-                          get("trunk_lean", math.nan), low, abs(kl - kr), knee])
-        m = soft(feats[self.p_feature], self.p_lo, self.p_hi, self.p_tol)
-        m[np.isnan(m)] = 0.5
-        return np.minimum.reduceat(m, self.p_starts)
+        """Membership of each posture of POSTURES, in [0, 1] (coach.posture)."""
+        return np.array(list(memberships(values).values()))
 
     def scores(self, values: dict | None) -> tuple[np.ndarray, list[str | None]]:
-        """Each stretch's score for one frame, and its best side."""
-        n = len(self.stretches)
-        if values is None:
-            return np.zeros(n), [None] * n
-        v = np.array([values.get(name, math.nan) for name in self.names])
-        m = soft(v[self.r_metric], self.r_lo, self.r_hi, self.r_tol)
-        judge = np.fmin.reduceat(m, self.r_starts)   # every seen metric of a group counts
-        judge[np.isnan(judge)] = UNSEEN
-        mean = np.add.reduceat(judge, self.j_starts) / self.n_judges
-        worst = np.minimum.reduceat(judge, self.j_starts)
-        opt = BLEND * worst + (1 - BLEND) * mean
-        best, sides = np.zeros(n), [None] * n
-        for si, opts in enumerate(self.s_options):
-            best[si] = opt[opts].max()
-            if len(opts) > 1:
-                sides[si] = self._side(si, opts, opt, worst, values)
-        post = self.postures(values)
-        gate = np.where(self.s_posture >= 0, post[self.s_posture], 1.0)
-        yaw = values.get("body_yaw", math.nan)
-        gate = gate * (self.v_unknown if math.isnan(yaw) else soft(yaw, self.v_lo, self.v_hi, VIEW_TOL))
-        return gate * (self.s_unique + (1 - self.s_unique) * best), sides
+        return self.scorer.scores(values)
 
-    def _side(self, si: int, opts: list[int], opt: np.ndarray, worst: np.ndarray, values: dict) -> str:
-        """As the coach picks it: the one side in position, else the side rule's, else the best."""
-        inside = [oi for oi in opts if worst[oi] >= 1.0]
-        if len(inside) == 1:
-            return self.options[inside[0]][1]
-        rule = self.stretches[si].side_rule
-        ruled = rule.choose(values) if rule else None
-        return ruled or self.options[max(opts, key=lambda oi: opt[oi])][1]
-
-    # -- the stream --------------------------------------------------------------
     def update(self, t_s: float, values: dict | None) -> str | None:
         """The stretch id for this frame, or None outside any segment."""
-        score, sides = self.scores(values)
-        self.window.append((t_s, score, sides, values))
-        self._sum += score
-        while self.window and self.window[0][0] < t_s - WINDOW_S:
-            self._sum -= self.window.popleft()[1]
-        avg = self._sum / len(self.window)
+        score, sides = self.scorer.scores(values)
+        self._push(t_s, score, sides, values)
+        avg = self._sum / len(self._window)
         cur = self._current
         if cur is not None:
-            self._track(cur, t_s, float(score[cur]))
-            cur = self._current
-        best = int(np.argmax(avg))
-        if avg[best] >= ENTER and (cur is None or (
-                best != cur and avg[best] > avg[cur] + SWITCH_MARGIN)):
-            self._start(best)
-        elif cur is not None and self._side_changed(cur):
-            self._start(cur)
-        return self.ids[self._current] if self._current is not None else None
+            self._keep(cur, t_s, score)
+        order = np.argsort(-avg)
+        best, second = int(order[0]), int(order[1]) if len(order) > 1 else None
+        lead = avg[best] - (avg[second] if second is not None else 0.0)
+        held = self._run_start[best] is not None and t_s - self._run_start[best] >= ENTER_HOLD_S
+        ready = avg[best] >= ENTER and held
+        if self._current is None:
+            if ready:   # without a clear lead it starts all the same, to be reported unsure
+                self._start(best, t_s)
+        elif best != self._current and ready and lead >= MARGIN and \
+                avg[best] >= avg[self._current] + SWITCH_MARGIN:
+            lapsing = avg[self._current] < KEEP and self.scorer.last_fit[self._current] < IN_POSITION
+            if lapsing:                     # out of its position too: it gives way at once
+                self._start(best, t_s)
+            elif self._challenger is None or self._challenger[0] != best:
+                self._challenger = (best, t_s)
+            elif t_s - self._challenger[1] >= SWITCH_S:
+                self._start(best, t_s)
+        else:
+            self._challenger = None
+            if self._side_changed(self._current):
+                self._start(self._current, t_s)
+        self.update_id = self.ids[self._current] if self._current is not None else None
+        return self.update_id
 
-    def _track(self, cur: int, t_s: float, score: float) -> None:
-        """A segment runs to its stretch's last good frame; KEEP_S without one ends it."""
-        s_sum, frames = self._pending
-        self._pending = (s_sum + score, frames + 1)
-        if score >= STAY:
-            seg = self._segments[-1]
+    @property
+    def segment_count(self) -> int:
+        return len(self._segments)
+
+    def live_segment(self) -> dict | None:
+        """The segment being recognised now (so far), or None."""
+        return self._as_dict(self._segments[-1]) if self._current is not None else None
+
+    def ranking(self, floor: float = 0.2) -> list[str]:
+        """Stretch ids by their window average now, best first, those above `floor`."""
+        if not self._window:
+            return []
+        avg = self._sum / len(self._window)
+        return [self.ids[i] for i in np.argsort(-avg) if avg[i] >= floor]
+
+    def _push(self, t_s: float, score: np.ndarray, sides: list, values: dict | None) -> None:
+        self.history.append((t_s, score, sides, values))
+        while self.history and self.history[0][0] < t_s - HISTORY_S:
+            self.history.popleft()
+        self._window.append((t_s, score))
+        self._sum += score
+        while self._window and self._window[0][0] < t_s - WINDOW_S:
+            self._sum -= self._window.popleft()[1]
+        good = score >= STAY
+        for si in np.flatnonzero(good):
+            if self._run_start[si] is None:
+                self._run_start[si] = t_s
+        self._last_good[good] = t_s
+        for si in np.flatnonzero(~good & (t_s - self._last_good > GAP_S)):
+            self._run_start[si] = None
+
+    def _keep(self, cur: int, t_s: float, score: np.ndarray) -> None:
+        """A segment runs while its stretch scores KEEP; KEEP_S without that ends it."""
+        seg = self._segments[-1]
+        if score[cur] >= KEEP:
             seg.end_s = t_s
-            seg.score_sum += self._pending[0]
-            seg.frames += self._pending[1]
-            self._pending = (0.0, 0)
-        elif t_s - self._segments[-1].end_s > KEEP_S:
-            self._current = None
+            seg.add(score)
+            self._last_kept = t_s
+            return
+        in_position = self.scorer.last_fit[cur] >= IN_POSITION
+        if t_s - self._last_kept > (FAULT_KEEP_S if in_position else KEEP_S):
+            self._current, self._challenger = None, None
 
-    def _window_side(self, si: int) -> tuple[str | None, float]:
-        """The side most of the window's score votes for, and its share."""
+    def _window_side(self, si: int, since: float) -> tuple[str | None, float]:
+        """The side most of the score since `since` votes for, and its share."""
         votes: dict[str | None, float] = {}
-        for _, score, sides, _ in self.window:
-            votes[sides[si]] = votes.get(sides[si], 0.0) + float(score[si])
+        for t, score, sides, _ in self.history:
+            if t >= since:
+                votes[sides[si]] = votes.get(sides[si], 0.0) + float(score[si])
         total = sum(votes.values())
         side = max(votes, key=votes.get) if votes else None
         return side, (votes[side] / total if total > 0 else 0.0)
@@ -244,37 +192,86 @@ class Recognizer:
     def _side_changed(self, cur: int) -> bool:
         if not self.stretches[cur].sided:
             return False
-        side, share = self._window_side(cur)
+        side, share = self._window_side(cur, self.history[-1][0] - SIDE_WINDOW_S)
         return side is not None and side != self._segments[-1].side and share >= SIDE_SWITCH
 
-    def _start(self, si: int) -> None:
-        """A new segment from the window's first good frame of this stretch (and side)."""
-        side, _ = self._window_side(si)
-        run = [(t, s[si], v) for t, s, sd, v in self.window if side is None or sd[si] == side]
-        start = next((t for t, s, _ in run if s >= STAY), self.window[-1][0])
-        in_seg = [s for t, s, _ in run if t >= start]
+    def _start(self, si: int, now: float) -> None:
+        """A new segment from the start of this stretch's held run (and side)."""
+        run = self._run_start[si] if self._run_start[si] is not None else now
+        side, _ = self._window_side(si, now - WINDOW_S)
         if self._current is not None:  # the previous segment ends before this one starts
             prev = self._segments[-1]
-            prev.end_s = max(min(prev.end_s, start), prev.start_s)
-        now = self.window[-1][0]
-        self._backlog = [(t, v) for t, _, _, v in self.window if start <= t < now]
-        self._segments.append(Segment(self.ids[si], side, start, now, float(sum(in_seg)), len(in_seg)))
-        self._current, self._pending = si, (0.0, 0)
+            if prev.stretch == si:     # a change of side: from the window's first frame on it
+                run = next((t for t, sc, sd, _ in self.history if t >= now - SIDE_WINDOW_S
+                            and sd[si] == side and sc[si] >= STAY), now)
+            run = max(run, prev.start_s + 1e-6)
+            prev.end_s = max(min(prev.end_s, run), prev.start_s)
+        seg = Segment(si, side, run, now)
+        past = [(t, s, v) for t, s, sd, v in self.history if t >= run]
+        for _, s, _ in past:
+            seg.add(s)
+        self._backlog = [(t, v) for t, _, v in past if t < now]
+        self._segments.append(seg)
+        self._current, self._challenger, self._last_kept = si, None, now
 
     def take_backlog(self) -> list[tuple[float, dict | None]]:
         """The frames of a segment that started this update, before this frame: (t_s, values).
 
-        A segment is known only once the window is convinced, about WINDOW_S x ENTER after it
-        began; a caller that replays these frames to the stretch's coach times holds from the
-        true start. Empty when no segment started; cleared once taken."""
+        A segment is known only once its position has been held ENTER_HOLD_S; a caller that
+        replays these frames to the stretch's coach times holds from the true start. Empty
+        when no segment started; cleared once taken."""
         out, self._backlog = self._backlog, []
         return out
 
     # -- results -------------------------------------------------------------------
-    def segments(self) -> list[dict]:
-        """The segments lasting at least MIN_S with a confidence of at least MIN_CONF, in time order."""
-        out = [s.as_dict() for s in self._segments if s.end_s - s.start_s >= MIN_S]
+    def _merged(self) -> list[Segment]:
+        """Segments lasting MIN_S, consecutive ones of one stretch and side MERGE_S apart joined
+        (a blip between them, such as a brief left/right swap, does not keep them apart)."""
+        out: list[Segment] = []
+        for seg in (s for s in self._segments if s.end_s - s.start_s >= MIN_S):
+            prev = out[-1] if out else None
+            if prev and prev.stretch == seg.stretch and prev.side == seg.side and \
+                    seg.start_s - prev.end_s <= MERGE_S:
+                merged = Segment(prev.stretch, prev.side, prev.start_s, prev.end_s,
+                                 prev.score_sum.copy(), prev.frames)
+                merged.merge(seg)
+                out[-1] = merged
+            else:
+                out.append(seg)
+        return out
+
+    def _as_dict(self, seg: Segment) -> dict:
+        mean = seg.score_sum / seg.frames if seg.frames else np.zeros(len(self.ids))
+        own = float(mean[seg.stretch])
+        others = [i for i in np.argsort(-mean) if i != seg.stretch]
+        runner = int(others[0]) if others else None
+        cands = [{"stretch": self.ids[seg.stretch], "score": round(own, 3)}]
+        if runner is not None:
+            cands.append({"stretch": self.ids[runner], "score": round(float(mean[runner]), 3)})
+        unsure = own < UNSURE or (runner is not None and own - float(mean[runner]) < UNSURE_MARGIN)
+        return {"stretch": self.ids[seg.stretch], "side": seg.side, "start_s": round(seg.start_s, 3),
+                "end_s": round(seg.end_s, 3), "confidence": round(own, 3), "candidates": cands,
+                "unsure": bool(unsure)}
+
+    def all_segments(self) -> list[dict]:
+        """Every merged segment lasting at least MIN_S with a confidence of at least MIN_CONF,
+        unsure ones included (flagged), in time order."""
+        out = [self._as_dict(s) for s in self._merged() if s.end_s - s.start_s >= MIN_S]
         return [s for s in out if s["confidence"] >= MIN_CONF]
+
+    def segments(self) -> list[dict]:
+        """The segments recognised with confidence (what is coached and reported)."""
+        return [s for s in self.all_segments() if not s["unsure"]]
+
+    def unsure(self) -> dict | None:
+        """When something stretch-like was seen but not recognised with confidence: the best
+        candidates over the unsure segments (for the summary and the `--stretch` hint)."""
+        doubtful = [s for s in self.all_segments() if s["unsure"]]
+        if not doubtful:
+            return None
+        longest = max(doubtful, key=lambda s: s["end_s"] - s["start_s"])
+        return {"start_s": longest["start_s"], "end_s": longest["end_s"],
+                "candidates": longest["candidates"], "threshold": UNSURE}
 
     def main_stretch(self) -> str | None:
         """The stretch shown longest, for the summary's `stretch` field."""
@@ -282,3 +279,21 @@ class Recognizer:
         for s in self.segments():
             totals[s["stretch"]] = totals.get(s["stretch"], 0.0) + s["end_s"] - s["start_s"]
         return max(totals, key=totals.get) if totals else None
+
+
+def unsure_note(doubt: dict) -> str:
+    """The one line a user reads when recognition is unsure: the guesses and the way out."""
+    names = " or ".join(f"{c['stretch']} ({c['score']:.2f})" for c in doubt["candidates"])
+    return (f"not sure which stretch {doubt['start_s']:.1f}-{doubt['end_s']:.1f} s shows ({names}); "
+            f"nothing was coached there: run again with --stretch {doubt['candidates'][0]['stretch']}")
+
+
+def outside_unsure(recognizer: Recognizer, holds: list, cues: list) -> tuple[list, list]:
+    """Holds and cues not inside an unsure segment: a guess is never reported as a result."""
+    spans = [(s["start_s"], s["end_s"]) for s in recognizer.all_segments() if s["unsure"]]
+
+    def inside(a: float, b: float) -> bool:
+        return any(lo - 0.5 <= a and b <= hi + 0.5 for lo, hi in spans)
+
+    return ([h for h in holds if not inside(h.start_s, h.end_s)],
+            [c for c in cues if not inside(c.t_s, c.t_s)])

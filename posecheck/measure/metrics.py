@@ -21,6 +21,7 @@ from posecheck.measure.geometry import (angle_between, elevation, from_horizonta
                        from_vertical, nanmid, unit)
 from posecheck.measure import partner
 from posecheck.pose.landmarks import INDEX, Pose
+from posecheck.measure.orientation import features as orientation_features
 from posecheck.measure.sides import facing_x, near_side
 
 SIDES = ("left", "right")
@@ -33,7 +34,7 @@ STANDARD_ANGLES = ("hip_left", "hip_right", "knee_left", "knee_right",
 
 @dataclass(frozen=True)
 class MetricInfo:
-    unit: str          # "deg", "torso" (torso lengths) or "px"
+    unit: str          # "deg", "torso" (torso lengths), "px" or "ratio" (-1..1)
     description: str
 
 
@@ -53,6 +54,9 @@ def _registry() -> dict[str, MetricInfo]:
         m |= _sided(f"{joint}_{{side}}", "deg",
                     f"2D interior angle {a}-{joint}-{c}, {{side}} side; 180 = {straight}")
     m = {n: m[n] for n in STANDARD_ANGLES}
+    m |= _sided("hip_flexion_{side}", "deg",
+                "180 - hip_{side}: the thigh from the trunk line, 0 in line, 90 square to the trunk (flexion "
+                "only: an extended hip reads small too)")
     m |= _sided("hip_{side}_3d", "deg", "3D (world) interior angle shoulder-hip-knee, {side} side")
     m |= _sided("knee_{side}_3d", "deg", "3D (world) interior angle hip-knee-ankle, {side} side")
     m |= _sided("leg_raise_{side}", "deg",
@@ -62,8 +66,17 @@ def _registry() -> dict[str, MetricInfo]:
     m |= _sided("hip_ext_{side}", "deg",
                 "signed {side} hip angle between the trunk line (shoulder->hip, continued) and the thigh "
                 "(hip->knee): + thigh behind the trunk line (extension), - in front (flexion), 0 upright")
+    m |= _sided("pelvis_shift_{side}", "torso",
+                "mid-hip ahead of the {side} knee along the facing direction (+ hips forward of that knee; "
+                "half-kneeling upright ~0); nan when the facing is unknown")
+    m["kneel_shift"] = MetricInfo("torso", "mid-hip ahead of the LOWER knee along the facing direction "
+                                  "(half-kneeling: the kneeling knee, whatever its label); nan when the facing is unknown")
     m |= _sided("foot_lift_{side}", "torso", "height of the {side} ankle above the mid-hip (lying: ~0 on the floor)")
     m |= _sided("knee_drop_{side}", "deg", "as knee_drop for the {side} thigh alone (single-knee twist)")
+    m |= _sided("forearm_rise_{side}", "deg", "{side} elbow->wrist line from the image horizontal, acute: "
+                "~0 forearm flat (on the floor: forearm plank), ~90 upright (push-up)")
+    m |= _sided("shin_across_{side}", "deg", "world: {side} shin (knee->ankle) out of the sagittal plane, unsigned; "
+                "~0 in the plane, 30+ crossed over the other thigh (figure-4)")
     m |= _sided("ankle_to_knee_{side}", "torso", "distance from the {side} ankle to the {other} knee (figure-4)")
     m |= {
         "torso": MetricInfo("px", "mid-shoulder to mid-hip distance, the unit of every length"),
@@ -93,6 +106,18 @@ def _registry() -> dict[str, MetricInfo]:
         "body_width": MetricInfo("torso", "mean 2D shoulder and hip widths: side view <~0.35, front >~0.55"),
         "body_yaw": MetricInfo("deg", "mean angle of the world shoulder and hip axes out of the image plane: "
                                       "0 facing the camera (front view), 90 side view"),
+    }
+    # orientation (measure.orientation): where the face and chest point, how steep the trunk is
+    m |= {
+        "facing_up": MetricInfo("ratio", "world: face and chest direction's upward part, +1 face up, -1 face down"),
+        "face_up": MetricInfo("ratio", "world: ears->nose direction's upward part (+1 face up)"),
+        "chest_up": MetricInfo("ratio", "world: chest normal's upward part (+1 face up; flips with left/right)"),
+        "trunk_rise": MetricInfo("deg", "world: mid-hip->mid-shoulder above the horizontal; 90 upright, 0 lying, "
+                                        "- head below the hips"),
+        "trunk_bend_forward": MetricInfo("deg", "world: the trunk's tilt from vertical toward the front (a hinge), "
+                                                "unsigned"),
+        "trunk_bend_side": MetricInfo("deg", "world: the trunk's tilt from vertical toward a side (a side bend), "
+                                             "unsigned"),
     }
     m |= _sided("knee_floor_{side}", "torso", "{side} knee height above the lowest seen landmark "
                 "(half-kneeling: back knee ~0, front knee ~a shin length)")
@@ -181,12 +206,14 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out: dict[str, float] = {"torso": torso}
     out |= dict(zip(_ANGLE_NAMES, p.pair_angles(_ANGLE_IDX).tolist()))
     out |= dict(zip(_ANGLE3D_NAMES, p.pair_angles(_ANGLE3D_IDX, world=True).tolist()))
+    out |= {f"hip_flexion_{s}": 180.0 - out[f"hip_{s}"] for s in SIDES}
     out |= _raises(p, torso)
     out |= _hip_ext(pose, p, out, torso, min_visibility)
     out |= _trunk(p, out, torso)
     out |= _lying(p, out, torso, near)
     out |= _legs(p, torso)
     out |= _posture(pose, p, torso)
+    out |= orientation_features(pose)
     return {name: float(out.get(name, math.nan)) for name in METRICS}
 
 
@@ -224,6 +251,7 @@ def _hip_ext(pose: Pose, p: _Points, values: dict, torso: float, min_visibility:
     """
     out = {f"hip_ext_{s}": math.nan for s in SIDES}
     fwd = _forward_x(pose, p, values, torso, min_visibility)
+    out |= _pelvis_shift(p, fwd, torso)
     trunk = unit(p("mid_hip") - p("mid_shoulder"))
     if fwd == 0 or not np.isfinite(trunk).all():
         return out
@@ -233,6 +261,20 @@ def _hip_ext(pose: Pose, p: _Points, values: dict, torso: float, min_visibility:
     for s in SIDES:
         thigh = p(f"{s}_knee") - p(f"{s}_hip")
         out[f"hip_ext_{s}"] = -math.copysign(values[f"hip_ext_{s}"], float(thigh @ front))
+    return out
+
+
+def _pelvis_shift(p: _Points, fwd: int, torso: float) -> dict[str, float]:
+    """Hips ahead of each knee along the facing x: a lunge's forward shift over the back knee,
+    read from image x alone (no trunk line, no hip angle: MediaPipe's hip joint sits a few
+    degrees off, the x of hip and knee much less)."""
+    hip_x = float(p("mid_hip")[0])
+    out = {f"pelvis_shift_{s}": (fwd * (hip_x - float(p(f"{s}_knee")[0])) / torso if fwd else math.nan)
+           for s in SIDES}
+    # a left/right label swap of the knees must not flip the lunge: the kneeling knee is the lower one
+    yl, yr = p.y("left_knee"), p.y("right_knee")
+    lower = "left" if yl > yr else "right" if yr > yl else None
+    out["kneel_shift"] = out[f"pelvis_shift_{lower}"] if lower else math.nan
     return out
 
 
@@ -281,7 +323,8 @@ def _lying(p: _Points, values: dict, torso: float, near: str | None) -> dict[str
 
 
 def _legs(p: _Points, torso: float) -> dict[str, float]:
-    out = {"knees_apart": p.dist("left_knee", "right_knee") / torso,
+    out = {f"forearm_rise_{s}": float(from_horizontal(p(f"{s}_wrist") - p(f"{s}_elbow"))) for s in SIDES}
+    out |= {"knees_apart": p.dist("left_knee", "right_knee") / torso,
            "knee_height": (p.y("mid_hip") - p.y("mid_knee")) / torso,
            "hips_to_heels": p.dist("mid_hip", "mid_heel") / torso,
            "ankle_to_knee_left": p.dist("left_ankle", "right_knee") / torso,
@@ -305,6 +348,9 @@ def _knee_drops(p: _Points) -> dict[str, float]:
     # both thighs: the mean of the known sides (a mid-knee from one knee would be
     # measured from the mid-hip, half a pelvis away, and read a false drop)
     out["knee_drop"] = _near_value(out, "knee_drop_{}", None)
+    for s in SIDES:   # the shins the same way: a figure-4's crossed shin lies across the body
+        dot = float(np.clip(unit(p.w(f"{s}_ankle") - p.w(f"{s}_knee")) @ axis, -1.0, 1.0))
+        out[f"shin_across_{s}"] = abs(math.degrees(math.asin(dot))) if np.isfinite(dot) else math.nan
     return out
 
 

@@ -17,6 +17,9 @@ import cv2
 import numpy as np
 
 from posecheck.errors import InputError
+from posecheck.media import quiet_av
+
+quiet_av.configure()
 
 LOST_AFTER_S = 2.0       # a camera/stream giving no frame for this long is "lost"
 

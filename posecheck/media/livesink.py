@@ -31,7 +31,7 @@ class Sink:
         self._last_index: int | None = None
         self._last_image: np.ndarray | None = None
         if opts.record:
-            self.writer = Recorder(opts.record, fps, size)
+            self.writer = Recorder(opts.record, fps, size, share=getattr(opts, "share", False))
         if self.window:
             # resizable, keeping the aspect ratio; big sources start scaled to fit a laptop screen
             cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
@@ -85,9 +85,12 @@ class Sink:
             return None
         if last_index is not None and self._last_index is not None and last_index > self._last_index:
             self.writer.write(self._last_image, min(last_index - self._last_index, MAX_REPEAT), block=True)
-        self.writer.close()
-        return {"path": str(self.writer.path), "frames_written": self.writer.written,
+        path = self.writer.close()
+        info = {"path": str(path or self.writer.path), "frames_written": self.writer.written,
                 "frames_dropped": self.writer.dropped}
+        if self.writer.error:
+            info["error"] = self.writer.error
+        return info
 
     def close_window(self, summary: dict | None = None) -> None:
         """Show the closing summary card for a moment (or until a key), then close."""
@@ -104,6 +107,18 @@ class Sink:
             cv2.waitKey(1)
 
 
+def low_space(path: Path, written: int) -> str | None:
+    """The one-line reason to stop recording when the disk is nearly full."""
+    from posecheck.media.videoio import ensure_free_space
+    from posecheck.media.atomic import explain
+
+    try:
+        ensure_free_space(path)
+    except OSError as err:
+        return explain(err, path) + " (recording stopped; what was recorded is kept)"
+    return None
+
+
 class Recorder:
     """--record: encodes on its own thread and never makes the live loop wait.
 
@@ -112,11 +127,15 @@ class Recorder:
     (counted in `dropped`) rather than queued without end or stalling the coach.
     """
 
-    def __init__(self, path, fps: float, size: tuple[int, int], queue_size: int = 8):
+    def __init__(self, path, fps: float, size: tuple[int, int], queue_size: int = 8, share: bool = False):
+        from posecheck.media.atomic import Pending
+
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+        self.pending = Pending(self.path, share)   # hidden until finished (media.atomic)
+        self.error: str | None = None
+        self._writer = cv2.VideoWriter(str(self.pending.tmp), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
         if not self._writer.isOpened():
+            self.pending.discard()
             raise InputError(f"cannot write video {self.path} (check the folder exists and is writable)")
         self.size = size
         self.written = self.dropped = 0
@@ -135,11 +154,22 @@ class Recorder:
             image, repeat = item
             if (image.shape[1], image.shape[0]) != self.size:
                 image = cv2.resize(image, self.size)
+            if self.error is not None:
+                self.dropped += repeat
+                continue
             for _ in range(repeat):
                 self._writer.write(image)
             self.written += repeat
+            self.error = low_space(self.path, self.written)
 
-    def close(self) -> None:
+    def close(self) -> Path | None:
+        """Finish and publish the recording; None (and `error` set) when it could not be."""
+        from posecheck.media.videoio import finish_video
+
         self._queue.put(None)
         self._thread.join()
         self._writer.release()
+        full = self.error                   # a full disk stopped recording: what was recorded is kept
+        self.path, error = finish_video(self.pending, self.written)
+        self.error = error or full
+        return self.path if error is None else None

@@ -8,7 +8,7 @@ import numpy as np
 
 
 def plot_angles(path: str | Path, t: np.ndarray, series: dict[str, np.ndarray],
-                bands: dict[str, tuple[float, float]], holds, title: str) -> Path:
+                bands: dict[str, tuple[float, float]], holds, title: str, share: bool = False) -> Path:
     """One panel per metric; the enter band shaded green, holds shaded blue."""
     import matplotlib
 
@@ -31,7 +31,11 @@ def plot_angles(path: str | Path, t: np.ndarray, series: dict[str, np.ndarray],
     axes[-1, 0].set_xlabel("time (s)")
     axes[0, 0].set_title(title, fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    from posecheck.media.atomic import Pending
+
+    try:
+        with Pending(path, share) as pending:
+            fig.savefig(pending.tmp, dpi=90, format="png")
+    finally:
+        plt.close(fig)
+    return pending.final

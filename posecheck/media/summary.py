@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
@@ -69,13 +66,8 @@ def _default(obj):
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
-def write_json(path: str | Path, obj) -> Path:
-    """Write JSON via a temp file and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(obj, fh, indent=2, default=_default)
-        fh.write("\n")
-    os.replace(tmp, path)
-    return path
+def write_json(path: str | Path, obj, share: bool = False) -> Path:
+    """Write JSON atomically and privately (media.atomic), so a crash never leaves half a file."""
+    from posecheck.media import atomic
+
+    return atomic.write_json(path, obj, share, default=_default)

@@ -250,9 +250,17 @@ def _install(model: ModelSpec, dest: Path, produce: Callable[[Path], object]) ->
 
 
 def _download(url: str, dest: Path) -> None:
+    _https_only(url)
     with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, open(dest, "wb") as out:
+        _https_only(response.geturl())      # a redirect to plain HTTP is refused too
         for chunk in iter(lambda: response.read(_CHUNK), b""):
             out.write(chunk)
+
+
+def _https_only(url: str) -> None:
+    """Models come over HTTPS only (the sha256 check after it is the second guard)."""
+    if not url.lower().startswith("https://"):
+        raise InputError(f"refusing to download over plain HTTP: {url}; use an https:// URL")
 
 
 def _reason(err: Exception) -> str:

@@ -17,16 +17,18 @@ import numpy as np
 
 from posecheck.measure import metrics
 from posecheck.coach.catalog import get_stretch, load_catalog
-from posecheck.pose.engine import PoseEngine
+from posecheck.coach.catalog.schema import with_style
 from posecheck.media.framelog import FrameLog
 from posecheck.measure.lookahead import DelayLine, Item
 from posecheck.media.plots import plot_angles
-from posecheck.measure.sides import SwapCorrector
 from posecheck.media.stage import Stage
-from posecheck.media.summary import build_summary, write_json
-from posecheck.media.videoio import VideoReader, VideoWriter
+from posecheck.media.atomic import check_folder
+from posecheck.media.summary import build_summary
+from posecheck.media.videoio import VideoWriter
+from posecheck.run.interrupt import catch_stop
 from posecheck.measure.partner import helper_metrics
 from posecheck.run.people import Helpers, posture_scorer
+from posecheck.run.posestream import PoseSettings, SingleSource
 
 SMOOTH_HALF_S = 0.4    # lookahead of the offline filter, seconds
 SMOOTH_SIGMA_S = 0.12  # Gaussian sigma: passes movements slower than ~1.3 Hz
@@ -48,23 +50,51 @@ class AnalyzeOptions:
     annotate: bool = True
     plot: bool = True
     progress: Callable[[int, int], None] | None = None
-    people: int | None = None
+    people: int | None = None   # None: one, and two while two are in frame (pose/second.py)
+    stride: int | None = 1   # None: adaptive (run/stride.py)
+    jobs: int = 1            # processes for this one video (run/chunks.py)
+    share: bool = False          # outputs group-readable (0640) instead of private (0600)
+    stem: str | None = None      # output file stem (default: the video's), unique per batch
     notes: list[str] = field(default_factory=list)
+    style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
+
+    def pose_settings(self) -> PoseSettings:
+        return PoseSettings(self.model, self.people, self.stride)
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
-            progress: Callable[[int, int], None] | None = None, people: int | None = None) -> Summary:
+            progress: Callable[[int, int], None] | None = None, people: int | None = None,
+            stride: int | None = 1, jobs: int = 1, style: str | None = None,
+            share: bool = False, stem: str | None = None) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
     people: how many persons MediaPipe looks for. None (default): one, with a look for a
     second now and then, and two while two are in frame (a partner stretch's helper);
-    1: one only (fastest); 2: two on every frame (about twice the inference cost).
+    1: one only (fastest); 2: two on every frame (about twice the inference cost). stride: run the model on
+    every frame (1), every N-th, or adaptively (None). jobs: split the video over
+    that many processes (overlapping chunks, merged before the coach).
+    style: "reps" does a stretch that has a [rep_style] as repetitions with a short top hold.
+    Outputs are written atomically and privately (media.atomic; share: group-readable);
+    Ctrl-C/SIGTERM stops after the frame in hand and the summary says
+    `"end_reason": "interrupted"`.
     """
     opts = AnalyzeOptions(stretch, Path(out_dir), model, tuple(map(Path, catalog_dirs)), profile,
-                          annotate, plot, progress, people)
+                          annotate, plot, progress, people, stride, jobs, share, stem, style=style)
     return _Run(Path(path), opts).run()
+
+
+def source_notes(source) -> list[str]:
+    """What decoding found (damaged frames skipped, truncation, probing) for the summary."""
+    reader = getattr(source, "reader", None)
+    if reader is not None:
+        return reader.notes()
+    notes = list(source.info.notes)
+    if source.broke_at is not None:     # chunks over processes report only where decoding stopped
+        notes.append(f"decoding stopped at {source.broke_at:.2f} s (frame {source.frames_read} of "
+                     f"{source.info.frames}): the file looks truncated; analysed what decoded")
+    return notes
 
 
 def stretch_columns(stretch) -> list[str]:
@@ -86,34 +116,46 @@ class _Run:
         self.catalog = load_catalog(extra_dirs=opts.catalog_dirs, profile=opts.profile)
         self.auto = opts.stretch == "auto"
         if not self.auto:
-            self.stretch = get_stretch(opts.stretch, catalog=self.catalog)
+            self.stretch = with_style(get_stretch(opts.stretch, catalog=self.catalog), opts.style)
 
     def run(self) -> Summary:
-        from posecheck.coach.machine import Coach
         from posecheck.coach.recognize import Recognizer
+        from posecheck.run.outputs import Outputs
 
-        reader = VideoReader(self.path)
-        info = reader.info
-        stem, out = self.path.stem, self.opts.out_dir
-        out.mkdir(parents=True, exist_ok=True)
-        fps = info.fps if info.fps > 0 else 30.0
+        source = self._pose_source()          # probe first: a bad video is one line, no files
+        info = source.info
+        out = check_folder(self.opts.out_dir, "--out", self.opts.share)
+        stem = self.opts.stem or self.path.stem
+        fps = info.fps
         self.names = list(metrics.METRICS)
         # partner stretches share their solo twin's angles: auto recognises the twin
         solo = {k: s for k, s in self.catalog.items() if not s.partner}
         self.recognizer = Recognizer(solo) if self.auto else None
-        self.coaches: dict[str, Coach] = {}
-        self.judged_bands: dict[str, tuple[float, float]] = {}  # what the coach judged, for the plot
-        own = self._own_columns()
-        log = FrameLog(out / f"{stem}.frames.csv", [*metrics.STANDARD_ANGLES, *own],
-                       ("stretch",) if self.auto else ())
-        writer = self._writer(out / f"{stem}.annotated.mp4", fps, info) if self.opts.annotate else None
-        line = DelayLine(round(SMOOTH_HALF_S * fps), SMOOTH_SIGMA_S * fps)
-        counts = {"frames": 0, "pose": 0}
-        last_t = 0.0
-        scorer = posture_scorer(list(solo.values()) if self.auto else [self.stretch])
-        engine = PoseEngine(self.opts.model, mode="video", num_poses=self.opts.people, scorer=scorer)
-        swap = SwapCorrector()
         self.helpers, self.helper_of = Helpers(), {}
+        self.coaches: dict = {}
+        self.judged_bands: dict[str, tuple[float, float]] = {}  # what the coach judged, for the plot
+        outputs = Outputs(out, stem, self.opts.share)
+        counts = {"frames": 0, "pose": 0}
+        log, writer = outputs.open(
+            lambda: FrameLog(outputs.path("frames.csv"), [*metrics.STANDARD_ANGLES, *self._own_columns()],
+                             ("stretch",) if self.auto else (), share=self.opts.share),
+            (lambda: self._writer(outputs.path("annotated.mp4"), fps, info)) if self.opts.annotate else None)
+        last_t = 0.0
+        with catch_stop() as stop, outputs.guard() as failure:
+            last_t = self._loop(source, log, writer, counts, stop, fps)
+        self.opts.notes += source_notes(source)
+        if counts["frames"] and not counts["pose"]:
+            self.opts.notes.append("no person was found in the video")
+        end_reason = "interrupted" if stop.requested else "write error" if failure.error else "end of video"
+        duration = last_t + 1.0 / fps if counts["frames"] else 0.0
+        summary = self._finish(info, fps, counts, duration, log, source, outputs, end_reason)
+        failure.reraise(summary.files.get("summary"))
+        return summary
+
+    def _loop(self, source, log, writer, counts, stop, fps) -> float:
+        """Poses on this thread, the rest on a stage thread; the last frame's time."""
+        line = DelayLine(round(SMOOTH_HALF_S * fps), SMOOTH_SIGMA_S * fps)
+        last_t = 0.0
 
         def after_pose(job) -> None:  # off the inference thread: overlaps the next detect
             frame, pose, helper, hidden = job
@@ -124,34 +166,21 @@ class _Run:
 
         post = Stage(after_pose, "coach")
         try:
-            with engine:
-                for frame in reader:
-                    pose = engine.detect(frame.image, frame.t_s)
-                    if pose is not None:
-                        pose = swap.correct(pose)
-                    post.put((frame, *self.helpers.split(pose, engine.others)))
-                    last_t = frame.t_s
-                    if self.opts.progress:
-                        self.opts.progress(frame.index + 1, info.frames)
+            poses = source.run()
+            for frame, pose in poses:
+                if stop.requested:
+                    break        # the frame in hand was finished; what was measured is kept
+                post.put((frame, *self.helpers.split(pose, getattr(source, "others", []))))
+                last_t = frame.t_s
+                if self.opts.progress:
+                    self.opts.progress(frame.index + 1, source.info.frames)
+            getattr(poses, "close", lambda: None)()   # the reader and the model stop now
             post.close()
             for ready in line.flush():
                 self._coach(ready, log, writer, counts)
         finally:
-            try:
-                post.close()      # what was measured is coached and logged, even after an error
-            finally:
-                log.close()
-                if writer is not None:
-                    writer.close()
-        if reader.broke_at is not None:
-            self.opts.notes.append(
-                f"decoding stopped at {reader.broke_at:.2f} s (frame {reader.frames_read} of "
-                f"{info.frames}): the file looks truncated; analysed what decoded")
-        if counts["frames"] and not counts["pose"]:
-            self.opts.notes.append("no person was found in the video")
-        frame_dt = 1.0 / fps
-        duration = last_t + frame_dt if counts["frames"] else 0.0
-        return self._finish(info, fps, counts, duration, log, engine, stem)
+            post.close()      # what was measured is coached and logged, even after an error
+        return last_t
 
     # -- per frame ---------------------------------------------------------------
     def _vector(self, pose, helper=None) -> np.ndarray:
@@ -180,7 +209,7 @@ class _Run:
         log.add(item.index, item.t_s, has_pose, values, state, cue,
                 {"stretch": stretch.id if stretch else ""})
         if writer is not None:
-            writer.write((item.image, item.pose, feedback, stretch, helper))
+            writer.write((item.image, item.pose, feedback, stretch, helper), item.t_s)
         item.image = None  # the delay line no longer holds the pixels
 
     def _stretch_for(self, item: Item, values):
@@ -199,6 +228,8 @@ class _Run:
         from posecheck.coach.machine import Coach
 
         if stretch.id not in self.coaches:
+            if self.opts.style in dict(stretch.styles):
+                stretch = with_style(stretch, self.opts.style)
             self.coaches[stretch.id] = Coach(stretch)
         return self.coaches[stretch.id]
 
@@ -218,10 +249,20 @@ class _Run:
             image = draw_overlay(image, pose, feedback, stretch, in_place=True)
             return draw_helper(image, helper)
 
-        return VideoWriter(path, fps, (info.width, info.height), draw=draw)
+        return VideoWriter(path, info.grid_fps or fps, (info.width, info.height), draw=draw, share=self.opts.share)
 
     # -- end ---------------------------------------------------------------------
-    def _finish(self, info, fps, counts, duration, log: FrameLog, engine, stem) -> Summary:
+    def _pose_source(self):
+        """Where the poses come from: one landmarker here, or chunks over processes."""
+        if self.opts.jobs > 1:
+            from posecheck.run.chunks import ChunkedSource
+
+            return ChunkedSource(self.path, self.opts.pose_settings(), self.opts.jobs,
+                                 need_images=self.opts.annotate)
+        stretches = [s for s in self.catalog.values() if not s.partner] if self.auto else [self.stretch]
+        return SingleSource(self.path, self.opts.pose_settings(), scorer=posture_scorer(stretches))
+
+    def _finish(self, info, fps, counts, duration, log: FrameLog, source, outputs, end_reason) -> Summary:
         holds, cues, reps, extra = [], [], None, {}
         for sid, coach in self.coaches.items():
             result = coach.result()
@@ -232,7 +273,17 @@ class _Run:
         cues.sort(key=lambda c: c.t_s)
         holds.sort(key=lambda h: h.start_s)
         if self.auto:
+            from posecheck.coach.recognize import outside_unsure, unsure_note
+
             extra["segments"] = self.recognizer.segments()
+            doubt = self.recognizer.unsure()
+            if doubt:   # say so, name --stretch, and report no guessed holds
+                extra["recognition"] = {"unsure": True, **doubt}
+                self.opts.notes.append(unsure_note(doubt))
+                holds, cues = outside_unsure(self.recognizer, holds, cues)
+        if self.opts.stride != 1:
+            extra["stride"] = {"setting": self.opts.stride or "auto", "model_frames": source.model_frames}
+        extra["end_reason"] = end_reason
         extra["helper"] = self.helpers.summary(fps)
         if self.opts.notes:
             extra["notes"] = list(self.opts.notes)
@@ -240,15 +291,10 @@ class _Run:
         stretch_id = self.stretch.id if not self.auto else self.recognizer.main_stretch()
         summary = Summary(build_summary(
             video=str(self.path), stretch=stretch_id, fps=fps, frames=counts["frames"],
-            frames_with_pose=counts["pose"], duration_s=duration, model=engine.model,
+            frames_with_pose=counts["pose"], duration_s=duration, model=source.model,
             holds=holds, reps=reps, cues=cues, angles=angles, extra=extra))
-        out = self.opts.out_dir
-        summary.files = {"summary": write_json(out / f"{stem}.summary.json", summary),
-                         "frames": out / f"{stem}.frames.csv"}
-        if self.opts.annotate:
-            summary.files["annotated"] = out / f"{stem}.annotated.mp4"
-        if self.opts.plot:
-            summary.files["plot"] = self._plot(out / f"{stem}.angles.png", log, holds, stretch_id)
+        summary.files = outputs.finish(summary, lambda path: self._plot(path, log, holds, stretch_id)
+                                       if self.opts.plot else None)
         return summary
 
     def _plot(self, path: Path, log: FrameLog, holds, stretch_id) -> Path:
@@ -256,4 +302,4 @@ class _Run:
         if not series:
             series = {n: log.series(n) for n in metrics.STANDARD_ANGLES[:4]}
         return plot_angles(path, log.times(), series, self.judged_bands, holds,
-                           f"{self.path.name}: {stretch_id or 'no stretch recognised'}")
+                           f"{self.path.name}: {stretch_id or 'no stretch recognised'}", share=self.opts.share)

@@ -24,6 +24,7 @@ STANDARD_ANGLES = ("hip_left", "hip_right", "knee_left", "knee_right",
                    "shoulder_left", "shoulder_right", "elbow_left", "elbow_right")
 JUDGED_MAE = ("hip", "knee")  # near-side joints whose MAE can fail a sample
 TOLERANCE_S = 1.0
+SETTLED_TOLERANCE_S = 0.5  # a rendered hold's start/end vs its settled interval (the key's stay)
 MAE_TOLERANCE_DEG = 10.0
 # Cues the coach says in the normal course of a stretch: never a false alarm.
 ROUTINE_CUES = frozenset({"hold-steady", "release", "switch-side", "no-pose", "low-confidence"})
@@ -149,12 +150,23 @@ def compare_holds(v: Verdict, expect: dict, holds: list[dict], tol: float, stret
         v.fail(f"hold {_span(exp)} s not found")
     for h in extra:
         v.fail(f"unexpected hold {_span(h)} s")
+    if expect.get("no_failed_holds"):
+        for h in holds:
+            if not h.get("completed"):
+                v.fail(f"hold {_span(h)} s reported not completed ({h['duration_s']:.1f} of {h['target_s']:g} s)")
     for exp, got in pairs:
         if exp.get("side") != got.get("side"):
             v.fail(f"hold {_span(exp)}: side {got.get('side')}")
         for key in ("start_s", "end_s"):
             if abs(got[key] - exp[key]) > tol:
                 v.fail(f"hold {_span(exp)}: {key[:-2]} {got[key]:.1f} s (±{tol:g})")
+
+
+def compare_no_empty_holds(v: Verdict, holds: list[dict]) -> None:
+    """A hold of no length is never a finding (a reps stretch has none at all)."""
+    for h in holds:
+        if not h.get("duration_s") or h["end_s"] <= h["start_s"]:
+            v.fail(f"zero-length hold {_span(h)} s")
 
 
 def compare_reps(v: Verdict, expect: dict, reps: int | None) -> None:
@@ -244,12 +256,14 @@ def compare_angles(v: Verdict, expect: dict, errors: dict, limit: float = MAE_TO
 
 def compare(name: str, expect: dict, summary: dict, *, stretch=None, rows: list[dict] | None = None,
             truth: list[dict] | None = None, tol: float = TOLERANCE_S,
-            mae_limit: float = MAE_TOLERANCE_DEG) -> Verdict:
-    """The verdict on one sample: every check run, every failure listed."""
+            mae_limit: float = MAE_TOLERANCE_DEG, hold_tol: float | None = None) -> Verdict:
+    """The verdict on one sample: every check run, every failure listed. `hold_tol`: the
+    hold edges' tolerance when it differs from `tol` (rendered samples: settled interval)."""
     v = Verdict(name, summary.get("stretch"))
     frames = summary.get("frames") or 0
     v.detection = summary.get("frames_with_pose", 0) / frames if frames else None
-    compare_holds(v, expect, summary.get("holds") or [], tol, stretch)
+    compare_holds(v, expect, summary.get("holds") or [], tol if hold_tol is None else hold_tol, stretch)
+    compare_no_empty_holds(v, summary.get("holds") or [])
     compare_reps(v, expect, summary.get("reps"))
     compare_cues(v, expect, summary.get("cues") or [], stretch, tol)
     if truth and rows is not None:
@@ -280,6 +294,7 @@ class RunOptions:
     out_dir: str | None = None
     model: str | None = None
     catalog_dirs: tuple[str, ...] = ()
+    stride: int | None = 1   # --stride of analyze (None: auto)
 
 
 @dataclass
@@ -302,7 +317,8 @@ def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
         out = Path(opts.out_dir) / sample.name if opts.out_dir else Path(tmp)
         try:
             summary = dict(analyze(sample.video, stretch, out_dir=out, model=opts.model,
-                                   catalog_dirs=opts.catalog_dirs, annotate=False, plot=False))
+                                   catalog_dirs=opts.catalog_dirs, annotate=False, plot=False,
+                                   style=sample.expect.get("style"), stride=opts.stride))
         except UserError as err:
             v = Verdict(sample.name, stretch)
             v.fail(f"error: {err}")
@@ -311,8 +327,9 @@ def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
     catalog = load_catalog(extra_dirs=opts.catalog_dirs)
     entry = catalog.get(summary.get("stretch") or stretch)
     truth = truth_frames(sample)
+    hold_tol = min(opts.tolerance_s, SETTLED_TOLERANCE_S) if sample.rendered else None
     verdict = compare(sample.name, sample.expect, summary, stretch=entry, rows=rows, truth=truth,
-                      tol=opts.tolerance_s, mae_limit=opts.mae_deg)
+                      tol=opts.tolerance_s, mae_limit=opts.mae_deg, hold_tol=hold_tol)
     errors = angle_errors(truth, rows) if truth else {}
     return Outcome(verdict, summary, {s: {n: e.tolist() for n, e in d.items()} for s, d in errors.items()})
 

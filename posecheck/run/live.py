@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+from array import array
 import sys
 import time
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from posecheck.media.capture import LatestFrameSource
 from posecheck.errors import InputError, UsageError
 from posecheck.media.framelog import FrameLog
 from posecheck.media.livesink import Sink
+from posecheck.run.interrupt import catch_stop
+from posecheck.run.outputs import check_files
 
 SETUP_OK_S = 0.5        # the view must be right this long before timing starts
 SETUP_MAX_S = 15.0      # after this, start anyway (the set-up problems stay on screen as a cue)
@@ -56,6 +59,7 @@ class LiveOptions:
     catalog_dirs: tuple[Path, ...] = ()
     routine_dirs: tuple[Path, ...] = ()
     profile: str | None = None
+    share: bool = False                 # outputs group-readable instead of private (media.atomic)
 
 
 @dataclass
@@ -72,7 +76,7 @@ class Stats:
     with_pose: int = 0
     first_t: float | None = None
     last_t: float = 0.0
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: array = field(default_factory=lambda: array("f"))   # 4 bytes a frame
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
 
@@ -88,8 +92,10 @@ def plan_steps(opts: LiveOptions, catalog) -> tuple[list[Step], object | None]:
 
         routine = get_routine(opts.routine, opts.routine_dirs, catalog)
         return [Step(s.apply(catalog[s.stretch]), routine.transition_s) for s in routine.steps], routine
-    if not opts.stretch:
-        raise UsageError("say what to coach: --stretch ID (see `posecheck list`) or --routine low-back")
+    if not opts.stretch:   # free mode: recognise the stretch (run/freemode.py)
+        from posecheck.run.freemode import free_step
+
+        return [free_step(catalog, Step)], None
     return [Step(get_stretch(opts.stretch, catalog=catalog))], None
 
 
@@ -105,6 +111,7 @@ class LiveSession:
         if opts.window and sys.platform.startswith("linux") and not (
                 os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             raise InputError("no display to open a window on: add --no-window (and --summary/--record)")
+        check_files(opts.share, **{"--summary": opts.summary, "--record": opts.record})  # before, not after
         self.current = 0
         self.phase = "countdown"
         self.phase_t: float | None = None
@@ -149,7 +156,7 @@ class LiveSession:
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
         self.sink = Sink(self.opts, source.fps, source.size, mirror)
         try:
-            with engine:               # load the model before the clock starts
+            with catch_stop() as self.stop, engine:   # load the model before the clock starts
                 with source:
                     self.stats.started = time.monotonic()
                     self._loop(source)
@@ -164,12 +171,17 @@ class LiveSession:
         if self.opts.summary:
             from posecheck.media.summary import write_json
 
-            write_json(self.opts.summary, summary)
+            write_json(self.opts.summary, summary, self.opts.share)
         self.echo(session_line(summary))
+        if (self.record_info or {}).get("error"):
+            self.echo(f"warning: {self.record_info['error']}")
         return summary
 
     def _loop(self, source: LatestFrameSource) -> None:
         while not self.quit:
+            if self.stop.requested:            # Ctrl-C / SIGTERM: the frame in hand is done
+                self.end_reason = "interrupted"
+                return
             if self.opts.max_seconds is not None and time.monotonic() - self.stats.started >= self.opts.max_seconds:
                 self.end_reason = "max-seconds reached"
                 return
@@ -290,6 +302,8 @@ class LiveSession:
         elif ch == " " and step.coach is not None:
             self.paused = not self.paused
             (step.coach.pause if self.paused else step.coach.resume)(t)
+        elif ch == "n" and getattr(step, "free", False):
+            step.coach.cycle(t)             # free mode: the next candidate
         elif ch == "n":
             if step.coach is not None:
                 step.coach.skip(t)
@@ -327,7 +341,11 @@ class LiveSession:
             pains += [{"t_s": round(t, 3), "stretch": step.stretch.id} for t in result.pain_stops]
             if result.reps is not None:
                 reps = (reps or 0) + result.reps
-        return build_live_summary(self, holds, cues, reps, pains)
+        summary = build_live_summary(self, holds, cues, reps, pains)
+        if getattr(self.steps[0], "free", False):
+            summary.update(self.steps[0].coach.summary_extra())
+            summary["stretch"] = self.steps[0].coach.result().stretch
+        return summary
 
 
 def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -> dict:
@@ -347,7 +365,8 @@ def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -
     }
     if session.record_info:
         live["record"] = session.record_info
-    extra = {"live": live, "helper": session.helpers.summary(live["fps"] or src.fps)}
+    extra = {"live": live, "end_reason": session.end_reason,
+             "helper": session.helpers.summary(live["fps"] or src.fps)}
     if pain_stops:
         extra["pain_stops"] = list(pain_stops)
     if session.routine is not None:

@@ -88,7 +88,8 @@ def _frame_camera(tl: Timeline, az: float, build: Build, look: Look,
         c = Camera(az, dist, float(cam.get("height_m", 0.45)), target,
                    float(cam.get("hfov_deg", 62.0)), w, h)
         xy = c.project(pts)
-        mx, my = 0.1 * w, 0.1 * h
+        margin = float(cam.get("margin", 0.1))  # share of the frame kept free: 0.02 = tight
+        mx, my = margin * w, margin * h
         if (xy[:, 0].min() > mx and xy[:, 0].max() < w - mx and xy[:, 1].min() > my
                 and xy[:, 1].max() < h - my) or dist > 6:
             return c

@@ -20,6 +20,12 @@ QUAD = {"pitch": 90.0, "hip_flex_l": 90.0, "hip_flex_r": 90.0, "knee_flex_l": 90
         "shoulder_flex_l": 90.0, "shoulder_flex_r": 90.0}
 HANDS_DOWN = [(("pitch",), ("hand_l", "hand_r"))]
 HUG = {"shoulder_flex_l": 45.0, "shoulder_flex_r": 45.0, "elbow_flex_l": 80.0, "elbow_flex_r": 80.0}
+CHILD = {"pitch": 35.0, "trunk_flex": 60.0, "neck_flex": 15.0,
+         "hip_flex_l": 100.0, "hip_flex_r": 100.0, "knee_flex_l": 155.0,
+         "knee_flex_r": 155.0, "ankle_flex_l": -85.0, "ankle_flex_r": -85.0,
+         "shoulder_flex_l": 175.0, "shoulder_flex_r": 175.0,
+         "elbow_flex_l": 5.0, "elbow_flex_r": 5.0}
+ARMS_DOWN = [(("pitch",), ("hand_l", "hand_r", "farm_l", "farm_r"))]
 STAND = {"shoulder_abd_l": 8.0, "shoulder_abd_r": 8.0, "elbow_flex_l": 8.0, "elbow_flex_r": 8.0}
 
 
@@ -65,6 +71,11 @@ POSES: dict[str, dict] = {
                             "shoulder_flex_l": 30.0, "shoulder_flex_r": 30.0,
                             "elbow_flex_l": 25.0, "elbow_flex_r": 25.0},
                            contacts=[(("hip_flex_r",), ("foot_r",))]),
+    "hip-flexor-lunge-shallow": _p({"hip_flex_l": -15.0, "knee_flex_l": 75.0, "ankle_flex_l": -60.0,
+                                    "hip_flex_r": 85.0, "knee_flex_r": 88.0, "ankle_flex_r": 5.0,
+                                    "shoulder_flex_l": 30.0, "shoulder_flex_r": 30.0,
+                                    "elbow_flex_l": 25.0, "elbow_flex_r": 25.0},
+                                   contacts=[(("hip_flex_r",), ("foot_r",))]),
     # the fault: trunk pitched ~38° forward; the back hip keeps ~10° of extension (a lean that
     # flexed it past the trunk line gave a spurious ease-off instead of trunk-upright)
     "hip-flexor-lunge-leaning": _p({"pitch": 25.0, "trunk_flex": 25.0, "hip_flex_l": -25.0,
@@ -82,6 +93,12 @@ POSES: dict[str, dict] = {
                      "shoulder_flex_r": 115.0}, contacts=HANDS_DOWN),
     "cow": _p(QUAD, {"trunk_flex": -25.0, "neck_flex": -40.0, "shoulder_flex_l": 70.0,
                      "shoulder_flex_r": 70.0}, contacts=HANDS_DOWN),
+    # real people move less: a mild cat, and a cow that never lifts the head above the
+    # shoulders (the belly sinks a little, the head stays level)
+    "cat-mild": _p(QUAD, {"trunk_flex": 15.0, "neck_flex": 20.0, "shoulder_flex_l": 100.0,
+                          "shoulder_flex_r": 100.0}, contacts=HANDS_DOWN),
+    "cow-mild": _p(QUAD, {"trunk_flex": -6.0, "neck_flex": 5.0, "shoulder_flex_l": 85.0,
+                          "shoulder_flex_r": 85.0}, contacts=HANDS_DOWN),
     # figure-4: the left ankle rests across the front of the right thigh just above the knee
     # (angles fitted so the ankle lands there; the hip is flexed, abducted, externally rotated)
     "piriformis": _p(SUPINE, {"hip_flex_r": 100.0, "knee_flex_r": 90.0, "ankle_flex_r": 10.0,
@@ -89,12 +106,12 @@ POSES: dict[str, dict] = {
                               "knee_flex_l": 120.0,
                               "shoulder_flex_l": 55.0, "shoulder_flex_r": 55.0,
                               "elbow_flex_l": 40.0, "elbow_flex_r": 40.0}),
-    "childs-pose": _p({"pitch": 35.0, "trunk_flex": 60.0, "neck_flex": 15.0,
-                       "hip_flex_l": 100.0, "hip_flex_r": 100.0, "knee_flex_l": 155.0,
-                       "knee_flex_r": 155.0, "ankle_flex_l": -85.0, "ankle_flex_r": -85.0,
-                       "shoulder_flex_l": 175.0, "shoulder_flex_r": 175.0,
-                       "elbow_flex_l": 5.0, "elbow_flex_r": 5.0},
-                      contacts=[(("pitch",), ("hand_l", "hand_r", "farm_l", "farm_r"))]),
+    "childs-pose": _p(CHILD, contacts=ARMS_DOWN),
+    # not all the way back: hips well off the heels, trunk less folded
+    "childs-pose-partial": _p(CHILD, {"pitch": 45.0, "trunk_flex": 45.0, "hip_flex_l": 95.0,
+                                      "hip_flex_r": 95.0, "knee_flex_l": 130.0, "knee_flex_r": 130.0,
+                                      "shoulder_flex_l": 165.0, "shoulder_flex_r": 165.0},
+                              contacts=ARMS_DOWN),
     "bridge": _p(SUPINE, {"pitch": -115.0, "knee_flex_l": 95.0, "knee_flex_r": 95.0,
                           "ankle_flex_l": 10.0, "ankle_flex_r": 10.0},
                  contacts=[(("pitch",), ("foot_l", "foot_r"))]),

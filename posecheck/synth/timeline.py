@@ -22,6 +22,8 @@ A timeline file (samples/<name>.toml)::
     hold_s = 12
     phase = "hold"
     cue = "…"                     # optional: a cue id expected during this key
+    set = { hip_flex_l = 60 }     # optional: joint angles changed from the pose's (written for
+                                  # the left side, like the poses; mirrored with them)
     [expect]                      # what `posecheck check` should find
     stretch = "knee-to-chest"
     [helper]                      # optional second person (partner stretches): synth/helper.py
@@ -38,7 +40,7 @@ import numpy as np
 from posecheck.errors import UsageError
 from posecheck.synth.contact import settle
 from posecheck.synth.helper import Helper, load_helper
-from posecheck.synth.poses import POSES, keypose
+from posecheck.synth.poses import POSES, keypose, mirror
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,6 +62,7 @@ class Key:
     hold_s: float
     phase: str
     cue: str | None = None
+    overrides: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -88,8 +91,9 @@ class Timeline:
                             "start_s": t, "end_s": t + k.move_s})
                 t += k.move_s
             if k.hold_s > 0:
-                out.append({"phase": k.phase, "pose": k.pose, "side": k.side,
-                            "start_s": t, "end_s": t + k.hold_s, "cue": k.cue})
+                seg = {"phase": k.phase, "pose": k.pose, "side": k.side,
+                       "start_s": t, "end_s": t + k.hold_s, "cue": k.cue}
+                out.append(seg | ({"set": dict(k.overrides)} if k.overrides else {}))
                 t += k.hold_s
         return [{**s, "start_s": round(s["start_s"], 3), "end_s": round(s["end_s"], 3)} for s in out]
 
@@ -121,13 +125,25 @@ def load_timeline(path: str | Path) -> Timeline:
         _check(phase in PHASES, p, f"keys[{i}].phase must be one of {PHASES}")
         k_side = k.get("side", side)
         _check(k_side in (None, "left", "right"), p, f"keys[{i}].side must be left or right")
+        over = k.get("set", {})
+        _check(isinstance(over, dict) and all(isinstance(v, (int, float)) for v in over.values()), p,
+               f"keys[{i}].set must be a table of joint angles in degrees, e.g. {{ hip_flex_l = 60 }}")
         keys.append(Key(k["pose"], k_side, float(k.get("move_s", 0.0)), float(k.get("hold_s", 0.0)),
-                        phase, k.get("cue")))
+                        phase, k.get("cue"), tuple((n, float(v)) for n, v in over.items())))
     return Timeline(name=data.get("name", p.stem), keys=keys, fps=float(data.get("fps", 10)),
                     size=tuple(data.get("size", (640, 480))), seed=int(data.get("seed", 0)),
                     side=side, camera=dict(data.get("camera", {})), look=dict(data.get("look", {})),
                     expect=dict(data.get("expect", {})),
                     helper=load_helper(data["helper"], p, side) if "helper" in data else None)
+
+
+def _posed(k: Key) -> dict:
+    """The key's pose with its `set` angles (mirrored with the pose for the right side)."""
+    pose = keypose(k.pose, k.side)
+    if k.overrides:
+        over = {"angles": dict(k.overrides), "contacts": []}
+        pose["angles"].update((mirror(over) if k.side == "right" else over)["angles"])
+    return pose
 
 
 def _ease(u: float) -> float:
@@ -141,7 +157,7 @@ class PoseTrack:
 
     def __init__(self, tl: Timeline):
         self.tl = tl
-        self.settled = [settle(keypose(k.pose, k.side)) for k in tl.keys]
+        self.settled = [settle(_posed(k)) for k in tl.keys]
         names = sorted({n for a in self.settled for n in a})
         self.names = names
         self.vectors = [np.array([a.get(n, 0.0) for n in names]) for a in self.settled]

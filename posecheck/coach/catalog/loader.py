@@ -10,35 +10,30 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
 from posecheck.errors import UsageError
-from posecheck.coach.catalog.schema import (KINDS, LOADS, SIDE_PICKS, SIDES, VIEWS, Band, Cue, Dose, Judge, RepsRule,
-                     SideRule, Stretch, Timing, resolve)
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from posecheck.measure.orientation import ORIENTATIONS
+from posecheck.coach.catalog.dynamic import parse_reps, parse_styles
+from posecheck.coach.catalog.schema import (DOSE_LIMITS, KINDS, LOADS, MIN_HOLD_S, SIDE_PICKS, SIDES, TIMING_LIMITS,
+                                            VIEWS, Band, Cue, Dose, Judge, SideRule, Stretch, Timing, resolve)
 
 DATA_DIR = Path(__file__).parent / "data"
 PROFILES = ("stenosis",)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-TOP_KEYS = {"id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "loads",
-            "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "partner"}
+TOP_KEYS = {"id", "name", "position", "orientation", "view", "sides", "kind", "setup", "camera", "source",
+            "loads", "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "style", "rep_style",
+            "hint", "partner"}
 REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "dose",
             "judge")
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
 SIDE_RULE_KEYS = {"metric", "pick"}
 JUDGE_KEYS = {"metric", "also", "enter", "leave", "safe", "cue_low", "cue_high", "cue_unsafe", "signed",
-              "stenosis"}
+              "stenosis", "form"}
 BAND_KEYS = {"enter", "leave", "safe"}
 CUE_KEYS = {"id", "text", "priority", "safety", "metric", "above", "below"}
-REPS_KEYS = {"metric", "low", "high", "safe", "stenosis"}
-REPS_STENOSIS_KEYS = {"low", "high", "safe"}
 TIMING_KEYS = {"dwell_s", "grace_s", "cue_cooldown_s", "lost_s", "min_visibility"}
 
 # Cues the coach may say for any stretch; a file may redefine their text or priority.
@@ -107,13 +102,9 @@ def _is_int(v) -> bool:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path.name}: not valid TOML ({err}); fix the syntax") from None
-    except OSError as err:
-        raise UsageError(f"{path.name}: cannot read ({err.strerror}); check the file") from None
+    from posecheck.coach.tomlfile import read_toml
+
+    return read_toml(path)
 
 
 # -- parsing one file ----------------------------------------------------------------
@@ -127,6 +118,8 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
     sid = f.get(data, "id", lambda v: isinstance(v, str) and bool(ID_RE.match(v)),
                 "lower-case letters, digits and dashes", example='"my-stretch"')
     view = f.get(data, "view", lambda v: v in VIEWS, f"one of {', '.join(VIEWS)}", example='"side"')
+    orientation = f.get(data, "orientation", lambda v: v in ORIENTATIONS, f"one of {', '.join(ORIENTATIONS)}",
+                        default=None, example='"face-up"')
     kind = f.get(data, "kind", lambda v: v in KINDS, f"one of {', '.join(KINDS)}", example='"hold"')
     sides = f.get(data, "sides", lambda v: isinstance(v, list) and sorted(v) in ([], sorted(SIDES)),
                   '["left", "right"] or []', example='["left", "right"]')
@@ -141,16 +134,22 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
                    for i, j in enumerate(_tables(f, data, "judge"), 1))
     if not judges:
         raise f.fail("judge", "no [[judge]] entries", "add at least one [[judge]] with metric and enter")
-    reps = _reps(f, data.get("reps"), apply_profile) if "reps" in data else None
+    reps = parse_reps(f, data.get("reps"), apply_profile, cue_ids) if "reps" in data else None
     if kind == "reps" and reps is None:
-        raise f.fail("reps", "missing for kind = \"reps\"", "add [reps] with metric, low and high")
+        raise f.fail("reps", "missing for kind = \"reps\"", "add [reps] with metric and excursion")
     side_rule = _side_rule(f, data["side_rule"]) if "side_rule" in data else None
-    partner = f.get(data, "partner", lambda v: isinstance(v, bool), "true or false", default=False,
-                    example="true")
+    style, styles = parse_styles(f, data, _dose(f, data["dose"]), _dose)
+    dose = dict(styles)[style]
+    if kind == "hold" and dose.hold_s < MIN_HOLD_S:
+        raise f.fail("dose.hold_s", f"{dose.hold_s:g} s is too short for a hold",
+                     f"hold for at least {MIN_HOLD_S:g} s (or use kind = \"reps\")")
     stretch = Stretch(
         id=sid, view=view, kind=kind, sides=tuple(sides), loads=tuple(loads), **texts,
-        dose=_dose(f, data["dose"]), judges=judges, cues=cues, side_rule=side_rule,
-        reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path), partner=partner)
+        dose=dose, judges=judges, cues=cues, side_rule=side_rule,
+        reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path),
+        style=style, styles=styles, orientation=orientation, hints=_hints(f, data, tuple(sides)),
+        partner=f.get(data, "partner", lambda v: isinstance(v, bool), "true or false", default=False,
+                      example="true"))
     _check_placeholders(f, stretch)
     return stretch
 
@@ -162,15 +161,27 @@ def _tables(f: _File, data: dict, key: str) -> list[dict]:
     return value
 
 
-def _dose(f: _File, t: Any) -> Dose:
+def _dose(f: _File, t: Any, key: str = "dose") -> Dose:
     if not isinstance(t, dict):
-        raise f.fail("dose", "must be a table", "write it as a [dose] section")
-    f.keys(t, DOSE_KEYS, "dose.")
+        raise f.fail(key, "must be a table", f"write it as a [{key}] section")
+    w = f"{key}."
+    f.keys(t, DOSE_KEYS, w)
     num = lambda v: _is_num(v) and v >= 0  # noqa: E731
-    return Dose(hold_s=float(f.get(t, "hold_s", num, "seconds >= 0", "dose.", 30.0)),
-                reps=f.get(t, "reps", _is_int, "a whole number >= 0", "dose.", 1),
-                sets=f.get(t, "sets", _is_int, "a whole number >= 0", "dose.", 1),
-                rest_s=float(f.get(t, "rest_s", num, "seconds >= 0", "dose.", 10.0)))
+    dose = Dose(hold_s=float(f.get(t, "hold_s", num, "seconds >= 0", w, 30.0)),
+                reps=f.get(t, "reps", _is_int, "a whole number >= 0", w, 1),
+                sets=f.get(t, "sets", _is_int, "a whole number >= 0", w, 1),
+                rest_s=float(f.get(t, "rest_s", num, "seconds >= 0", w, 10.0)))
+    _within(f, key, dose, DOSE_LIMITS)
+    return dose
+
+
+def _within(f: _File, where: str, values, limits: dict) -> None:
+    """Each value inside the schema's plausible range (a 1e308 s hold is a typo, not a dose)."""
+    for key, (lo, hi, unit) in limits.items():
+        v = getattr(values, key)
+        if not lo <= v <= hi:
+            raise f.fail(f"{where}.{key}", f"{v:g} {unit} is outside {lo:g}-{hi:g} {unit}",
+                         f"use a value between {lo:g} and {hi:g}")
 
 
 def _timing(f: _File, t: Any) -> Timing:
@@ -179,8 +190,10 @@ def _timing(f: _File, t: Any) -> Timing:
     f.keys(t, TIMING_KEYS, "timing.")
     num = lambda v: _is_num(v) and v >= 0  # noqa: E731
     base = Timing()
-    return Timing(**{k: float(f.get(t, k, num, "a number >= 0", "timing.", getattr(base, k)))
-                     for k in TIMING_KEYS})
+    timing = Timing(**{k: float(f.get(t, k, num, "a number >= 0", "timing.", getattr(base, k)))
+                       for k in TIMING_KEYS})
+    _within(f, "timing", timing, TIMING_LIMITS)
+    return timing
 
 
 def _side_rule(f: _File, t: Any) -> SideRule:
@@ -224,8 +237,26 @@ def _judge(f: _File, t: dict, i: int, cue_ids: set[str], sided: bool, profile: b
     signed = f.get(t, "signed", lambda v: v in SIDES, '"left" or "right"', where, default=None)
     if signed and not sided:
         raise f.fail(f"{where}signed", "only means something for a sided stretch", "remove it")
+    form = f.get(t, "form", lambda v: isinstance(v, bool), "true or false", where, False)
     return Judge(metric, enter, leave, safe, cues["cue_low"], cues["cue_high"],
-                 cues["cue_unsafe"] or "ease-off", signed, tuple(also))
+                 cues["cue_unsafe"] or "ease-off", signed, tuple(also), form)
+
+
+def _hints(f: _File, data: dict, sides: tuple[str, ...]) -> tuple[Judge, ...]:
+    """[[hint]] metric + band: evidence for recognition only (the coach never judges it)."""
+    known, out = _known_metrics(), []
+    for i, t in enumerate(_tables(f, data, "hint"), 1):
+        where = f"hint[{i}]."
+        f.keys(t, {"metric", "also", "band"}, where)
+        metric = f.get(t, "metric", _is_str, "a metric name", where, example='"knees_apart"')
+        also = f.get(t, "also", lambda v: isinstance(v, list) and all(_is_str(x) for x in v),
+                     "a list of metric names", where, [], '["elbow_right"]')
+        names = {resolve(m, side) for m in (metric, *also) for side in (sides or (None,))}
+        if known is not None and not names <= known or any("{" in n for n in names):
+            raise f.fail(f"{where}metric", f"'{metric}' is not a metric", "use a name from posecheck.measure.metrics.METRICS")
+        band = f.band(t, "band", where)
+        out.append(Judge(metric, band, band, also=tuple(also)))
+    return tuple(out)
 
 
 def _cues(f: _File, data: dict) -> tuple[Cue, ...]:
@@ -252,25 +283,6 @@ def _cues(f: _File, data: dict) -> tuple[Cue, ...]:
                        None if below is None else float(below))
     builtin = tuple(c for c in BUILTIN_CUES if c.id not in own)
     return tuple(own.values()) + builtin
-
-
-def _reps(f: _File, t: Any, profile: bool) -> RepsRule:
-    if not isinstance(t, dict):
-        raise f.fail("reps", "must be a table", "write it as a [reps] section")
-    f.keys(t, REPS_KEYS, "reps.")
-    metric = f.get(t, "metric", _is_str, "a metric name", "reps.", example='"nose_height"')
-    low = float(f.get(t, "low", _is_num, "a number", "reps."))
-    high = float(f.get(t, "high", _is_num, "a number", "reps."))
-    safe = f.band(t, "safe", "reps.", default=None)
-    if profile and isinstance(t.get("stenosis"), dict):
-        sten = t["stenosis"]
-        f.keys(sten, REPS_STENOSIS_KEYS, "reps.stenosis.")
-        low = float(f.get(sten, "low", _is_num, "a number", "reps.stenosis.", low))
-        high = float(f.get(sten, "high", _is_num, "a number", "reps.stenosis.", high))
-        safe = f.band(sten, "safe", "reps.stenosis.", default=None) or safe
-    if low >= high:
-        raise f.fail("reps.low", f"{low:g} must be below high {high:g}", "make low < high")
-    return RepsRule(metric, low, high, safe)
 
 
 def _check_placeholders(f: _File, s: Stretch) -> None:
@@ -356,12 +368,12 @@ def _load_dir(folder: Path, raw: dict[str, tuple[dict, Path]]) -> None:
 
 
 def _merge(base: dict, data: dict) -> dict:
-    """The file's keys over the base's; [dose] and [timing] merge key by key."""
+    """The file's keys over the base's; [dose], [timing] and [rep_style] merge key by key."""
     merged = {k: v for k, v in base.items()}
     for key, value in data.items():
         if key == "extends":
             continue
-        if key in ("dose", "timing") and isinstance(value, dict) and isinstance(base.get(key), dict):
+        if key in ("dose", "timing", "rep_style") and isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
         else:
             merged[key] = value

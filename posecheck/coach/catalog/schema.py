@@ -7,13 +7,16 @@ other one; `resolve(template, side)` fills them in.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from posecheck.errors import UsageError
 
 SIDES = ("left", "right")
 VIEWS = ("side", "front", "any")
 KINDS = ("hold", "reps")
 LOADS = ("flexion", "extension")
 SIDE_PICKS = ("min", "max", "positive-left", "positive-right")
+STYLES = ("hold", "reps")
 
 
 def other_side(side: str) -> str:
@@ -45,6 +48,16 @@ class Band:
 
     def __str__(self) -> str:
         return f"[{self.lo:g}, {self.hi:g}]"
+
+
+# Plausible ranges (low, high, unit) that stretch and routine files are checked against:
+# physiotherapy doses are seconds to minutes and a handful of repetitions.
+DOSE_LIMITS = {"hold_s": (0, 600, "s"), "reps": (0, 100, "reps"), "sets": (0, 20, "sets"),
+               "rest_s": (0, 600, "s")}
+TIMING_LIMITS = {"dwell_s": (0, 10, "s"), "grace_s": (0, 30, "s"), "cue_cooldown_s": (0, 120, "s"),
+                 "lost_s": (0, 60, "s"), "min_visibility": (0, 1, "(0-1)")}
+MIN_HOLD_S = 1.0          # a hold-kind stretch's hold, seconds
+MAX_TRANSITION_S = 120.0  # a routine's countdown between steps, seconds
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,7 @@ class Judge:
 
     also: more metrics held to the same bands (e.g. both hips); those the camera cannot
     see are left out, as long as at least one of the group is seen.
+    form: see the field below.
     signed: for a signed metric of a sided stretch, the side for which the bands apply as
     written; for the other side they are mirrored (negated).
     """
@@ -98,6 +112,9 @@ class Judge:
     cue_unsafe: str = "ease-off"
     signed: str | None = None
     also: tuple[str, ...] = ()
+    # a form check (keep the other foot down, trunk upright...): failing it is a fault inside
+    # the stretch, cued, never a different stretch; recognition weighs it less
+    form: bool = False
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -140,13 +157,31 @@ class Cue:
 
 
 @dataclass(frozen=True)
-class RepsRule:
-    """A dynamic stretch's cycle: one extreme (<= low) then the other (>= high), or vice versa."""
+class RepSignal:
+    """One signal of a cycle: `excursion` is the swing (metric units) that alone counts as
+    half a cycle; negative when the signal falls as the main one rises."""
 
     metric: str
-    low: float
-    high: float
+    excursion: float
+
+
+@dataclass(frozen=True)
+class RepsRule:
+    """A dynamic stretch's cycle, relative to the person: one extreme then the other, each
+    swing at least one combined excursion (see coach/reps.py). `safe` is absolute, on `metric`."""
+
+    metric: str
+    excursion: float
+    also: tuple[RepSignal, ...] = ()
     safe: Band | None = None
+    min_cycle_s: float = 1.0
+    max_cycle_s: float = 30.0
+    cue_low: str | None = None    # a swing toward low that stopped short
+    cue_high: str | None = None
+
+    @property
+    def signals(self) -> tuple[RepSignal, ...]:
+        return (RepSignal(self.metric, self.excursion), *self.also)
 
 
 @dataclass(frozen=True)
@@ -182,6 +217,14 @@ class Stretch:
     timing: Timing = field(default_factory=Timing)
     path: str = ""
     partner: bool = False   # done with a helper: helper cues, `--stretch auto` takes the solo twin
+    style: str = "hold"                        # "reps": holds done as reps with a short top hold
+    styles: tuple[tuple[str, Dose], ...] = ()  # style -> its dose ([dose], [rep_style])
+    # how the body lies or stands in the stretch (measure.orientation.ORIENTATIONS), shared by
+    # the set-up check and recognition; None: not declared (the posture comes from `position`)
+    orientation: str | None = None
+    # recognition-only evidence ([[hint]]: metric in band), never judged by the coach: what
+    # tells this stretch from a look-alike (double knee-to-chest: the knees together)
+    hints: tuple[Judge, ...] = ()
 
     @property
     def sided(self) -> bool:
@@ -197,5 +240,20 @@ class Stretch:
         if self.side_rule:
             names.append(self.side_rule.metric)
         if self.reps_rule:
-            names.append(self.reps_rule.metric)
+            names += [sig.metric for sig in self.reps_rule.signals]
         return list(dict.fromkeys(names))
+
+    @property
+    def rep_style(self) -> bool:
+        """Holds done as repetitions (lift, short top hold, lower): each counts as a rep."""
+        return self.kind == "hold" and self.style == "reps"
+
+
+def with_style(stretch: Stretch, style: str | None) -> Stretch:
+    """The stretch done in `style` ("hold" or "reps") with that style's dose; None: as is."""
+    if style is None or style == stretch.style:
+        return stretch
+    doses = dict(stretch.styles)
+    if style not in doses:
+        raise UsageError(f"{stretch.id} has no {style!r} style; choose from: {', '.join(doses) or 'none'}")
+    return replace(stretch, style=style, dose=doses[style])
