@@ -181,3 +181,14 @@ def test_the_helper_changes_the_patients_primary_angles_by_at_most_2_degrees(nam
         side, start, end = holds[0]
         assert side == expected["side"]
         assert abs(start - expected["start_s"]) <= 1.0 and abs(end - expected["end_s"]) <= 1.0, holds
+
+
+def test_a_standing_helper_alone_in_frame_is_not_coached_in_a_lying_stretch():
+    """MediaPipe sometimes finds only the standing helper (the patient lying flat or behind
+    them): no coaching then, rather than the helper's angles; a standing stretch still is."""
+    patient, helper = _people("partner-hamstring-right-between", 60)
+    tracker = PersonTracker(scorer=_scorer("partner-hamstring"))
+    assert tracker.choose([helper], 6.0) is None and tracker.others == [helper]
+    assert tracker.choose([patient], 6.1) is patient
+    assert PersonTracker(scorer=_scorer("standing-hamstring")).choose([helper], 6.0) is helper
+    assert PersonTracker().choose([helper], 6.0) is helper         # no stretch given: as before

@@ -20,6 +20,7 @@ from posecheck.pose.landmarks import MIRROR, Pose
 
 Scorer = Callable[[Pose], float]   # how well a candidate's posture fits the stretch, 0..1
 FITS = 0.5        # a posture fit at or above this locks the choice among several people
+UNFIT = 0.1       # a standing person fitting the stretch less than this is not coached
 CROWD_S = 10.0    # after a second person was seen, this long the stricter continuity applies
 
 
@@ -38,6 +39,15 @@ def start_score(pose: Pose) -> float:
     w, h = pose.size
     off = np.linalg.norm((_centre(pose) - (w / 2, h / 2)) / (w, h))
     return _scale(pose) / np.hypot(w, h) - 0.5 * off
+
+
+def standing(pose: Pose) -> bool:
+    """Upright on straight legs: ankles far below the hips, shoulders above them (pixels)."""
+    y = {n: pose.point(n)[1] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip",
+                                       "left_ankle", "right_ankle")}
+    hip = (y["left_hip"] + y["right_hip"]) / 2
+    torso = hip - (y["left_shoulder"] + y["right_shoulder"]) / 2
+    return torso > 0 and min(y["left_ankle"], y["right_ankle"]) - hip > 1.3 * torso
 
 
 def shape_distance(a: Pose, b: Pose) -> float:
@@ -77,7 +87,7 @@ class PersonTracker:
         crowd = t_s - self._crowd_t <= CROWD_S
         if self._last is None or t_s - self._last.t_s > self.reacquire_s:
             self._locked = False
-        if not crowd:  # alone in frame: exactly as a single-person tracker always did
+        if not crowd:  # alone in frame: as a single-person tracker always did
             chosen = self._first(candidates) if self._last is None or not self._recent(t_s) \
                 else self._nearest(candidates, t_s)
             self._refit(chosen)
@@ -87,6 +97,8 @@ class PersonTracker:
             chosen = self._first(candidates)
         else:
             chosen = self._continuing(candidates, t_s)
+        if chosen is not None and self._standing_unfit(chosen):
+            chosen, self._last = None, None   # a standing helper is never the person stretched
         if chosen is not None:
             self._last = chosen
             self.others = [p for p in candidates if p is not chosen]
@@ -101,6 +113,13 @@ class PersonTracker:
 
     def _recent(self, t_s: float) -> bool:
         return t_s - self._last.t_s <= self.reacquire_s
+
+    def _standing_unfit(self, pose: Pose) -> bool:
+        """Someone standing upright while the stretch is done on the floor (fit < UNFIT):
+        the helper, with the person being stretched not (yet) detected by MediaPipe."""
+        if self.scorer is None or self._locked or not standing(pose):
+            return False
+        return self.scorer(pose) < UNFIT
 
     def _refit(self, chosen: Pose | None) -> None:
         """Alone and not yet fitting the stretch: look again now and then (the posture
