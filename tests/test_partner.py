@@ -166,15 +166,15 @@ def test_two_people_walking_one_is_followed_for_the_whole_clip(model):
 @pytest.mark.parametrize("name", ["partner-hamstring-left-beside", "partner-knees-to-chest-feet"])
 def test_the_helper_changes_the_patients_primary_angles_by_at_most_2_degrees(name, tmp_path, model):
     """The same clip rendered without its helper (same camera and patient): the primary
-    angles' mean errors vs the truth during the hold differ by at most 2°, and the hold is
-    found on the same side within ±1 s in both."""
+    angles' mean errors vs the truth during the hold are at most 2° worse with the helper,
+    and the hold is found on the same side within ±1 s in both."""
     from posecheck.run.partner_check import helper_effect
 
     _truth(name)
     r = helper_effect(SAMPLES / f"{name}.toml", tmp_path)
     for angle, err in r["with"].items():
         if angle != "holds":
-            assert abs(err - r["without"][angle]) <= 2.0, (angle, err, r["without"][angle])
+            assert err - r["without"][angle] <= 2.0, (angle, err, r["without"][angle])
     expected = _truth(name)["expect"]["holds"][0]
     for holds in (r["with"]["holds"], r["without"]["holds"]):
         assert len(holds) == 1, holds

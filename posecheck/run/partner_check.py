@@ -18,7 +18,7 @@ from posecheck.run.analyze import analyze
 from posecheck.run.check import angle_errors, read_frames
 
 PRIMARY = {"partner-hamstring": ("hip_{side}", "knee_{side}"),
-           "partner-knees-to-chest": ("hip_left", "hip_right")}
+           "partner-knees-to-chest": ("hip_{near}",)}   # the far hip is often unseen alone
 
 
 def primary_mae(video: Path, truth_path: Path, out: Path) -> dict[str, float]:
@@ -30,9 +30,10 @@ def primary_mae(video: Path, truth_path: Path, out: Path) -> dict[str, float]:
     frames = [f for f in truth["frames"] if any(h["start_s"] <= f["t_s"] <= h["end_s"] for h in holds)]
     errors = angle_errors(frames, read_frames(out / f"{video.stem}.frames.csv"))
     side = truth.get("side") or "left"
+    near = max(("left", "right"), key=[f["near_side"] for f in frames].count)
     out_mae = {}
     for tpl in PRIMARY[expect["stretch"]]:
-        name = tpl.replace("{side}", side)
+        name = tpl.replace("{side}", side).replace("{near}", near)
         e = np.concatenate([d[name] for d in errors.values() if name in d] or [np.empty(0)])
         out_mae[name] = float(e.mean()) if e.size else float("nan")
     out_mae["holds"] = [(h["side"], h["start_s"], h["end_s"]) for h in summary["holds"]]
