@@ -50,11 +50,23 @@ def clip(folder: Path, name: str = "clip.mp4", n: int = 12, fps: float = 10.0) -
     return write_clip(folder / name, sample_frames(n), fps)
 
 
+MARK_Y = (255, 267)   # rows of the frame-number mark in vfr_clip (the floor: no overlay panel there)
+
+
+def marked_index(image) -> int:
+    """Which vfr_clip frame an (annotated) image shows, from its mark."""
+    strip = image[MARK_Y[0]:MARK_Y[1]].astype(float).mean(axis=(0, 2))
+    return int(round((float(np.argmax(np.convolve(strip, np.ones(12), "valid"))) - 10) / 14))
+
+
 def vfr_clip(path: Path, fast: int = 20, slow: int = 10) -> tuple[Path, list[float]]:
     """`fast` frames 0.1 s apart then `slow` frames 0.3 s apart (PyAV sets each timestamp)."""
     import av
 
     frames = sample_frames(fast + slow)
+    for i, img in enumerate(frames):     # frame i says who it is: a white square at column i
+        img[MARK_Y[0] - 2:MARK_Y[1] + 2] = 0
+        img[MARK_Y[0]:MARK_Y[1], 10 + 14 * i:22 + 14 * i] = 255
     times, t_ms = [], 0
     with av.open(str(path), "w") as out:
         stream = out.add_stream("mpeg4", rate=10)

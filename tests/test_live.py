@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import struct
 import subprocess
 import sys
 import threading
@@ -20,9 +18,9 @@ import pytest
 from posecheck.media import capture
 from posecheck.errors import UsageError
 from posecheck.run.live import LiveOptions, LiveSession, session_line
-from posecheck.media.overlay import AMBER, CYAN, GREEN, GREY, Layout
 from posecheck.coach.routines import get_routine, load_routines
 from posecheck.media.speech import Speaker
+from xshots import grab, start_xvfb
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "data" / "real"
@@ -144,13 +142,16 @@ def test_speaker_repeats_only_after_the_cooldown():
     assert said == ["a", "a"]
 
 
-def test_no_speech_engine_warns_once_and_returns_none(monkeypatch):
+def test_no_speech_engine_warns_once_and_falls_back_to_tones(monkeypatch):
     from posecheck.media import speech
+    from posecheck.media.tones import ToneSpeaker
 
     monkeypatch.setattr(speech, "find_engine", lambda: None)
     warnings = []
-    assert Speaker.create(warn=warnings.append) is None
-    assert len(warnings) == 1 and "continuing without spoken cues" in warnings[0]
+    fallback = Speaker.create(warn=warnings.append)
+    assert isinstance(fallback, ToneSpeaker)
+    assert len(warnings) == 1 and "tones will mark each hold's start, last 3 s and end" in warnings[0]
+    fallback.close()
 
 
 # -- the loop, headless ----------------------------------------------------------------------
@@ -290,71 +291,49 @@ def test_session_line_reports_fps_latency_and_drops():
 
 # -- the real window under Xvfb --------------------------------------------------------------
 def _xvfb():
-    exe = shutil.which("Xvfb")
-    if exe is None or shutil.which("xwd") is None:
-        pytest.skip("Xvfb/xwd not installed (apt-get install xvfb x11-apps)")
-    for n in range(99, 140):
-        if not Path(f"/tmp/.X{n}-lock").exists():
-            proc = subprocess.Popen([exe, f":{n}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(50):
-                if Path(f"/tmp/.X11-unix/X{n}").exists():
-                    return proc, f":{n}"
-                time.sleep(0.1)
-            proc.kill()
-    pytest.skip("Xvfb could not start")
+    return start_xvfb()
 
 
 def _grab(display: str, window: str = "posecheck") -> np.ndarray | None:
-    """A real screenshot of the named window (xwd, ZPixmap, LSB first) as a BGR array."""
-    proc = subprocess.run(["xwd", "-silent", "-display", display, "-name", window],
-                          capture_output=True, timeout=10)
-    data = proc.stdout
-    if proc.returncode != 0 or len(data) < 100:
-        return None
-    h = struct.unpack(">25I", data[:100])
-    header, width, height, bpp, stride, ncolors = h[0], h[4], h[5], h[11] // 8, h[12], h[19]
-    offset = header + 12 * ncolors
-    if bpp < 3 or len(data) < offset + stride * height:
-        return None
-    rows = np.frombuffer(data, np.uint8, count=stride * height, offset=offset).reshape(height, stride)
-    return rows[:, :width * bpp].reshape(height, width, bpp)[:, :, :3].copy()
+    return grab(display, window)
 
 
-def _overlay_seen(shot: np.ndarray, size: tuple[int, int]) -> dict[str, bool]:
-    """Which overlay parts a screenshot shows: the timer ring, its label, the cue banner."""
-    w, h = size
-    if shot is None or shot.shape[0] < h or shot.shape[1] < w:
+def _hud_seen(shot: np.ndarray | None, line: dict | None) -> dict[str, bool]:
+    """Which HUD parts a window screenshot shows, at the blocks the frame's trace names:
+    the side panel, the timer's white digits (>= 10% of the window height), the cue box."""
+    from test_hud_screens import _near, _timer_ink_height
+    from posecheck.media.hud import widgets
+
+    if shot is None or line is None or tuple(shot.shape[1::-1]) != tuple(line["size"]):
         return {}
-    lay = Layout.for_size(w, h)
-    cx, cy = lay.ring_centre
-    ring = [shot[int(round(cy + lay.ring_radius * np.sin(a))), int(round(cx + lay.ring_radius * np.cos(a)))]
-            for a in np.radians([-45, 45, 135, 225])]
-    near = lambda px, c: bool(np.all(np.abs(px.astype(int) - c) <= 12))
-    banner = shot[lay.banner_top + 2:h - 2, :w].astype(int)
-    return {
-        "ring": all(any(near(px, c) for c in (GREY, GREEN, AMBER, CYAN)) for px in ring),
-        "label": int((shot[cy - 8:cy + 8, cx - 20:cx + 20].min(axis=2) > 200).sum()) > 10,
-        "banner": float(np.mean(np.all(np.abs(banner - AMBER) <= 12, axis=2))) > 0.5,
-    }
+    h, w = shot.shape[:2]
+    seen = {"panel": _near(shot[:, int(w * 0.7):], widgets.PANEL, 3).mean() > 0.3}
+    if "timer" in line["boxes"]:
+        seen["timer"] = _timer_ink_height(shot, line["boxes"]["timer"]) >= 0.10 * h
+    if line.get("cue"):
+        x, y, bw, bh = line["boxes"]["cue"]
+        seen["cue"] = bool(_near(shot[y:y + bh, x:x + bw], widgets.AMBER).mean() > 0.5)
+    return seen
 
 
 @pytest.mark.real
 def test_window_under_xvfb_shows_the_overlay(tmp_path):
     clip = _sample("knee-to-chest-left")
-    size = (int(cv2.VideoCapture(str(clip)).get(3)), int(cv2.VideoCapture(str(clip)).get(4)))
     xvfb, display = _xvfb()
-    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    trace = tmp_path / "trace.jsonl"
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", POSECHECK_HUD_TRACE=str(trace))
     out = tmp_path / "s.json"
     live = subprocess.Popen([sys.executable, "-c", "from posecheck.cli.app import main; main()", "live",
-                             "--stretch", "knee-to-chest", "--source", str(clip), "--no-setup",
-                             "--summary", str(out), "--max-seconds", "14"],
+                             "--stretch", "knee-to-chest", "--source", str(clip), "--no-setup", "--quiet",
+                             "--no-ask-pain", "--summary", str(out), "--max-seconds", "14"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    seen = {"ring": False, "label": False, "banner": False}
+    seen = {"panel": False, "timer": False, "cue": False}
     try:
         deadline = time.monotonic() + 120
         while live.poll() is None and time.monotonic() < deadline and not all(seen.values()):
-            for part, ok in _overlay_seen(_grab(display), size).items():
+            shot = _grab(display)
+            lines = trace.read_text().splitlines() if trace.exists() else []
+            for part, ok in _hud_seen(shot, json.loads(lines[-1]) if lines else None).items():
                 seen[part] = seen[part] or ok
             time.sleep(0.3)
         _, err = live.communicate(timeout=120)
@@ -363,7 +342,7 @@ def test_window_under_xvfb_shows_the_overlay(tmp_path):
             live.kill()
         xvfb.kill()
         xvfb.wait()
-    assert seen == {"ring": True, "label": True, "banner": True}
+    assert seen == {"panel": True, "timer": True, "cue": True}
     assert live.returncode == 0, err[-2000:]
     assert json.loads(out.read_text())["live"]["frames_read"] > 0
 

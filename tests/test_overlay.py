@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from posecheck.media import overlay
+from posecheck.media.hud import words
 from posecheck.coach.catalog import Band, Cue
 from posecheck.coach.machine import Feedback
 from posecheck.media.overlay import (AMBER, GREEN, GREY, RED, Layout, band_colour, draw_countdown,
@@ -205,15 +206,15 @@ def test_rest_shows_a_cyan_countdown():
 
 
 @pytest.mark.parametrize("kind, reps, sets, holds_done, sides, expected", [
-    ("hold", 1, 1, 0, ("left", "right"), ["hold 1/2"]),
-    ("hold", 2, 1, 3, ("left", "right"), ["hold 4/4"]),
-    ("hold", 1, 1, 0, (), ["hold 1/1"]),
-    ("reps", 10, 2, 0, (), ["rep 1/10", "set 1/2"]),
+    ("hold", 1, 1, 0, ("left", "right"), ["Hold 1 of 2"]),
+    ("hold", 2, 1, 3, ("left", "right"), ["Hold 4 of 4"]),
+    ("hold", 1, 1, 0, (), ["Hold 1 of 1"]),
+    ("reps", 10, 2, 0, (), ["Rep 1 of 10", "Set 1 of 2"]),
 ])
 def test_counters(kind, reps, sets, holds_done, sides, expected):
     stretch = NS(kind=kind, sides=sides, dose=NS(hold_s=30.0, reps=reps, sets=sets, rest_s=10.0))
     fb = Feedback(1.0, "holding", None, 0.0, 30.0, 1, 0, None, (), 0.0, holds_done)
-    assert overlay._counters(fb, stretch) == expected
+    assert words.counters(fb, stretch) == expected
 
 
 @pytest.mark.parametrize("metric, value, text", [

@@ -78,6 +78,7 @@ def analyze_command(
                           for r in results], indent=2))
     else:
         _table(results)
+        _where(results)
     stopped = [r for r in results if r.get("summary", {}).get("end_reason") == "interrupted"]
     if stopped:
         typer.echo(f"{stop_line()}: what was measured is in {stopped[-1]['summary_path']}", err=True)
@@ -101,7 +102,9 @@ def _one(video: Path, kwargs: dict, quiet: bool = True) -> dict:
         return {"video": str(video), "error": str(err)}
     for note in summary.get("notes", []):
         print(f"warning: {video}: {note}", file=sys.stderr)
-    return {"video": str(video), "summary": dict(summary), "summary_path": str(summary.files["summary"])}
+    files = {k: str(v) for k, v in (getattr(summary, "files", None) or {}).items()}
+    return {"video": str(video), "summary": dict(summary), "summary_path": str(summary.files["summary"]),
+            "files": files}
 
 
 def _worker(args) -> dict:
@@ -126,6 +129,17 @@ def _with_progress(video: Path, kwargs: dict, analyze):
             bar.update(task, completed=done, total=total or None)
 
         return analyze(video, progress=progress, **kwargs)
+
+
+OUTPUT_NAMES = {"summary": "summary", "frames": "per-frame angles", "annotated": "annotated video",
+                "plot": "angle plot"}
+
+
+def _where(results: list[dict]) -> None:
+    """One line per output written, so the user knows where to look."""
+    for r in results:
+        for kind, path in r.get("files", {}).items():
+            print(f"{Path(r['video']).name}: {OUTPUT_NAMES.get(kind, kind)} written to {path}")
 
 
 def _table(results: list[dict]) -> None:

@@ -22,7 +22,14 @@ def live_command(
     summary: Optional[Path] = typer.Option(None, "--summary", help="Write the session summary JSON here."),
     max_seconds: Optional[float] = typer.Option(None, "--max-seconds", min=0.0,
                                                 help="Stop after this many seconds."),
-    speak: bool = typer.Option(False, "--speak", help="Speak the cues (pyttsx3 or espeak-ng)."),
+    quiet: bool = typer.Option(False, "--quiet", help="No voice and no tones (spoken guidance is on by "
+                                                    "default: espeak-ng, or pyttsx3 with the speech extra)."),
+    speak: bool = typer.Option(True, "--speak", hidden=True, help="Kept for old scripts: speech is the default."),
+    ask_pain: Optional[bool] = typer.Option(None, "--ask-pain/--no-ask-pain",
+                                            help="Ask for back pain 0-10 before and after (default: "
+                                                 "with a window only)."),
+    pain_wait: float = typer.Option(8.0, "--pain-wait", min=0.0,
+                                    help="Seconds the pain question waits before skipping."),
     mirror: Optional[bool] = typer.Option(None, "--mirror/--no-mirror",
                                           help="Mirror the view (default: cameras mirrored, files and streams not)."),
     realtime: bool = typer.Option(True, "--realtime/--every-frame",
@@ -37,12 +44,14 @@ def live_command(
 ) -> None:
     """Coach live: skeleton, angles against their bands, hold timer and cues.
 
-    Keys: space pause/resume, n next stretch, p pain stop (ends the stretch, logged), q quit.
+    Keys: space pause/resume, n next stretch, p pain stop (ends the stretch, logged), f full screen,
+    q quit; 0-9 (1 then 0 for 10) answer the pain question, Enter skips it.
     """
     from posecheck.run.live import LiveOptions, LiveSession
 
     opts = LiveOptions(stretch=stretch, routine=routine, source=source, model=model, window=not no_window,
-                       record=record, summary=summary, max_seconds=max_seconds, speak=speak, mirror=mirror,
+                       record=record, summary=summary, max_seconds=max_seconds, speak=speak and not quiet,
+                       ask_pain=ask_pain, pain_wait_s=pain_wait, mirror=mirror,
                        realtime=realtime, setup=setup, catalog_dirs=tuple(catalog),
                        routine_dirs=tuple(routines), profile=profile, share=share)
     result = LiveSession(opts).run()

@@ -285,15 +285,16 @@ def unsure_note(doubt: dict) -> str:
     """The one line a user reads when recognition is unsure: the guesses and the way out."""
     names = " or ".join(f"{c['stretch']} ({c['score']:.2f})" for c in doubt["candidates"])
     return (f"not sure which stretch {doubt['start_s']:.1f}-{doubt['end_s']:.1f} s shows ({names}); "
-            f"nothing was coached there: run again with --stretch {doubt['candidates'][0]['stretch']}")
+            f"nothing was coached there: run again naming it, e.g. --stretch "
+            f"{doubt['candidates'][0]['stretch']} (ids: posecheck list)")
 
 
-def outside_unsure(recognizer: Recognizer, holds: list, cues: list) -> tuple[list, list]:
-    """Holds and cues not inside an unsure segment: a guess is never reported as a result."""
-    spans = [(s["start_s"], s["end_s"]) for s in recognizer.all_segments() if s["unsure"]]
+def within_segments(recognizer: Recognizer, sid: str, holds: list, cues: list) -> tuple[list, list]:
+    """The holds and cues of stretch `sid`'s coach that fall in a reported (confident) segment
+    of that stretch: a guess (unsure), or a blip too short to report, is never a result."""
+    spans = [(x["start_s"] - 0.5, x["end_s"] + 0.5) for x in recognizer.segments() if x["stretch"] == sid]
 
     def inside(a: float, b: float) -> bool:
-        return any(lo - 0.5 <= a and b <= hi + 0.5 for lo, hi in spans)
+        return any(lo <= (a + b) / 2 <= hi for lo, hi in spans)
 
-    return ([h for h in holds if not inside(h.start_s, h.end_s)],
-            [c for c in cues if not inside(c.t_s, c.t_s)])
+    return ([h for h in holds if inside(h.start_s, h.end_s)], [c for c in cues if inside(c.t_s, c.t_s)])

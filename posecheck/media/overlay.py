@@ -1,7 +1,8 @@
 """Drawing shared by `live` and `analyze`: skeleton, judged angles, hold timer, counters, cue.
 
 Pure-ish: each function takes a BGR frame plus plain data and returns a new image;
-the input frame is never modified. Only OpenCV primitives, sized for ~1 ms at 640x480.
+the input frame is never modified. Shapes are OpenCV primitives; text goes through the
+one text path of `hud.text` (cached, anti-aliased, Unicode) in people's words.
 With `mirrored=True` the picture is flipped first and everything is drawn on the
 flipped picture, so text reads normally and each label stays on its own joint.
 """
@@ -15,19 +16,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from posecheck.media.hud import text as hudtext
+from posecheck.media.hud import words
 from posecheck.pose.landmarks import INDEX, SKELETON, Pose
 
-# BGR colours
-GREEN = (80, 200, 60)
-AMBER = (0, 170, 255)
-RED = (40, 40, 230)
-WHITE = (255, 255, 255)
-GREY = (150, 150, 150)
+from posecheck.media.hud.widgets import AMBER, CYAN, GREEN, GREY, RED, WHITE  # noqa: F401 (BGR)
+
 DARK = (30, 30, 30)
 BONE = (230, 210, 160)
-CYAN = (230, 200, 0)
 
-FONT = cv2.FONT_HERSHEY_SIMPLEX
+PX_PER_SCALE = 30        # text size in pixels per unit of the old Hershey scale
 NEAR_DEG = 10.0          # out of band by less than this is amber, more is red
 NEAR_TORSO = 0.1         # the same for lengths in torso lengths
 MIN_VIS = 0.3            # landmarks seen less than this are not drawn
@@ -83,11 +81,7 @@ def band_colour(value: float, band, in_band: bool | None = None, near: float = N
     return AMBER if off <= near else RED
 
 
-def _is_degrees(metric: str) -> bool:
-    from posecheck.measure.metrics import METRICS
-
-    info = METRICS.get(metric)
-    return info is None or info.unit == "deg"
+_is_degrees = words.is_degrees
 
 
 def near_for(metric: str) -> float:
@@ -123,7 +117,7 @@ def draw_overlay(frame: np.ndarray, pose: Pose | None, feedback=None, stretch=No
     judged = tuple(getattr(feedback, "judged", ()) or ())
     if pose is not None:
         xy = _screen_xy(pose, w, mirrored)
-        _draw_skeleton(img, xy, pose.visibility, judged, lay)
+        draw_skeleton(img, xy, pose.visibility, judged, lay)
     _draw_gauges(img, judged, lay)
     if feedback is not None:
         _draw_timer(img, feedback, stretch, lay)
@@ -148,29 +142,22 @@ def draw_setup(frame: np.ndarray, problems, pose: Pose | None = None, title: str
     h, w = img.shape[:2]
     lay = Layout.for_size(w, h)
     if pose is not None:
-        _draw_skeleton(img, _screen_xy(pose, w, mirrored), pose.visibility, (), lay)
+        draw_skeleton(img, _screen_xy(pose, w, mirrored), pose.visibility, (), lay)
     s = lay.scale
     problems = [_problem_text(p, mirrored) for p in (problems or ())]
-    lines = problems if problems else ["Looks good - hold still"]
+    lines = problems if problems else ["In position: hold still"]
     box_h = int((44 + 26 * len(lines)) * s)
     _shade(img, 0, 0, w, box_h, 0.55)
     _text(img, title, (int(12 * s), int(28 * s)), 0.75 * s, WHITE, 2)
     colour = AMBER if problems else GREEN
     for i, line in enumerate(lines):
-        _text(img, f"- {line}" if problems else line, (int(16 * s), int((56 + 26 * i) * s)), 0.6 * s, colour)
+        _text(img, f"• {line}" if problems else line, (int(16 * s), int((56 + 26 * i) * s)), 0.6 * s, colour)
     if not problems and ok_progress > 0:
         _ring(img, lay.ring_centre, lay.ring_radius, min(ok_progress, 1.0), GREEN)
     return img
 
 
-def _problem_text(problem, mirrored: bool) -> str:
-    """A problem as text; (id, text) pairs are accepted. In a mirrored view the
-    picture's left and right edges swap, so the words do too."""
-    text = problem[1] if isinstance(problem, (tuple, list)) else str(problem)
-    if mirrored:
-        swap = {"left": "right", "right": "left"}
-        text = re.sub(r"\b(left|right)\b(?=[a-z ]* edges?\b)", lambda m: swap[m.group(1)], text)
-    return text
+_problem_text = words.problem_text
 
 
 def draw_countdown(frame: np.ndarray, title: str, detail: str, seconds_left: float,
@@ -193,7 +180,7 @@ def draw_paused(img: np.ndarray) -> np.ndarray:
     """Mark an overlay as paused (in place: it is already our copy)."""
     h, w = img.shape[:2]
     s = Layout.for_size(w, h).scale
-    _centred(img, "PAUSED - space to resume", (w // 2, h // 2), 0.9 * s, AMBER)
+    _centred(img, "Paused: space to resume", (w // 2, h // 2), 0.9 * s, AMBER)
     return img
 
 
@@ -235,7 +222,7 @@ def _pt(p) -> tuple[int, int]:
     return int(round(p[0])), int(round(p[1]))
 
 
-def _draw_skeleton(img, xy, vis, judged, lay: Layout) -> None:
+def draw_skeleton(img, xy, vis, judged, lay: Layout) -> None:
     seen = (np.isfinite(xy).all(axis=1) & (np.asarray(vis) >= MIN_VIS)).tolist()
     pts = [tuple(p) for p in np.rint(np.nan_to_num(xy)).astype(int).tolist()]
     thick, dot = max(int(2 * lay.scale), 1), max(int(3 * lay.scale), 2)
@@ -266,7 +253,7 @@ def _draw_joint(img, xy, joint, metric, value, band, in_band, lay: Layout) -> No
     cv2.line(img, centre, _pt(c), colour, max(int(4 * lay.scale), 2))
     cv2.circle(img, centre, max(int(6 * lay.scale), 3), colour, -1, cv2.LINE_AA)
     if value is not None and math.isfinite(value):
-        _text(img, fmt_value(metric, value), (centre[0] + r // 2, centre[1] - r // 2), 0.55 * lay.scale, WHITE)
+        _text(img, words.value_text(metric, value), (centre[0] + r // 2, centre[1] - r // 2), 0.55 * lay.scale, WHITE)
 
 
 def _draw_gauges(img, judged, lay: Layout) -> None:
@@ -288,7 +275,7 @@ def _draw_gauges(img, judged, lay: Layout) -> None:
         if value is not None and math.isfinite(value):
             x = at(min(max(value, span_lo), span_hi))
             cv2.rectangle(img, (x - 2, y - int(4 * s)), (x + 2, y + int(10 * s)), colour, -1)
-        label = f"{metric} {fmt_value(metric, value)}"
+        label = f"{words.metric_label(metric)} {words.value_text(metric, value)}"
         _text(img, label, (x0, y - int(3 * s)), 0.4 * s, colour if colour != GREEN else WHITE)
         y += int(30 * s)
 
@@ -335,11 +322,12 @@ def _draw_status(img, fb, stretch, lay: Layout) -> None:
     """State, side and rep/set counters under the timer."""
     s = lay.scale
     h, w = img.shape[:2]
-    lines = [str(getattr(fb, "state", "")).upper()]
+    kind = getattr(stretch, "kind", "hold")
+    lines = [words.state_word(getattr(fb, "state", ""), kind, getattr(fb, "rest_left_s", 0.0))]
     side = getattr(fb, "side", None)
     if side:
-        lines.append(f"side: {side}")
-    lines += _counters(fb, stretch)
+        lines.append(words.side_words(side))
+    lines += words.counters(fb, stretch)
     x = w - int(150 * s)
     y = lay.ring_centre[1] + lay.ring_radius + int(30 * s)
     _shade(img, x - 6, y - int(18 * s), w, y + int(22 * s) * (len(lines) - 1) + int(8 * s), 0.5)
@@ -350,30 +338,15 @@ def _draw_status(img, fb, stretch, lay: Layout) -> None:
         _text(img, getattr(stretch, "name", ""), (int(8 * s), lay.banner_top - int(10 * s)), 0.55 * s, WHITE)
 
 
-def _counters(fb, stretch) -> list[str]:
-    """'hold 1/2' (holds of a hold stretch, all sides) or 'rep 3/10' and 'set 1/2'."""
-    dose = getattr(stretch, "dose", None)
-    if dose is None:
-        return []
-    if getattr(stretch, "kind", "hold") == "reps":
-        out = [f"rep {getattr(fb, 'reps_done', 0)}/{dose.reps}"]
-        if dose.sets > 1:
-            out.append(f"set {min(getattr(fb, 'sets_done', 0) + 1, dose.sets)}/{dose.sets}")
-        return out
-    total = dose.reps * max(len(getattr(stretch, "sides", ()) or ()), 1)
-    return [f"hold {min(getattr(fb, 'holds_done', 0) + 1, total)}/{total}"]
-
-
 def _draw_banner(img, text: str, colour, lay: Layout) -> None:
-    """The single cue, in a full-width band at the bottom."""
+    """The single cue, in a full-width band at the bottom: wrapped to two lines, then shrunk."""
     h, w = img.shape[:2]
     cv2.rectangle(img, (0, lay.banner_top), (w, h), colour, -1)
-    scale = 0.7 * lay.scale
-    (tw, _), _ = cv2.getTextSize(text, FONT, scale, 2)
-    while tw > w - 20 and scale > 0.35:       # long cues shrink rather than run off screen
-        scale *= 0.9
-        (tw, _), _ = cv2.getTextSize(text, FONT, scale, 2)
-    _centred(img, text, (w // 2, (lay.banner_top + h) // 2), scale, DARK if colour == AMBER else WHITE, 2)
+    px, lines = hudtext.fit(text, int(0.7 * PX_PER_SCALE * lay.scale), w - 20, 2, 8)
+    step = int(hudtext.line_height(px) * 1.0)
+    y = (lay.banner_top + h) // 2 - step * len(lines) // 2
+    hudtext.draw_lines(img, lines, (w // 2, y), px, DARK if colour == AMBER else WHITE, anchor_x="m",
+                       spacing=1.0, outline=0)
 
 
 def _shade(img, x0, y0, x1, y1, alpha: float) -> None:
@@ -386,12 +359,11 @@ def _shade(img, x0, y0, x1, y1, alpha: float) -> None:
 
 
 def _text(img, text, org, scale, colour, thick: int = 1) -> None:
-    """Text with a dark outline so it reads on any background."""
-    org = (int(org[0]), int(org[1]))
-    cv2.putText(img, text, org, FONT, scale, DARK, thick + 2, cv2.LINE_AA)
-    cv2.putText(img, text, org, FONT, scale, colour, thick, cv2.LINE_AA)
+    """Text with a dark outline so it reads on any background; `org` is the baseline start."""
+    px = max(int(PX_PER_SCALE * scale * (1.1 if thick > 1 else 1.0)), 8)
+    hudtext.draw(img, text, org, px, colour, bold=thick > 1, anchor="lb")
 
 
 def _centred(img, text, centre, scale, colour, thick: int = 2) -> None:
-    (tw, th), _ = cv2.getTextSize(text, FONT, scale, thick)
-    _text(img, text, (centre[0] - tw // 2, centre[1] + th // 2), scale, colour, thick)
+    px = max(int(PX_PER_SCALE * scale * (1.1 if thick > 1 else 1.0)), 8)
+    hudtext.draw(img, text, centre, px, colour, bold=thick > 1, anchor="mm")

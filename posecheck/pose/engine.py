@@ -15,6 +15,7 @@ import numpy as np
 
 from posecheck.errors import InputError
 from posecheck.pose.landmarks import N_LANDMARKS, Pose
+from posecheck.pose.quiet import native_quiet
 from posecheck.pose.second import SecondPerson
 from posecheck.pose.tracking import PersonTracker, Scorer
 
@@ -107,7 +108,8 @@ class PoseEngine:
             result_callback=self._on_live_result if mode == "live" else None,
         )
         try:
-            return vision.PoseLandmarker.create_from_options(options)
+            with native_quiet():
+                return vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as err:
             raise InputError(f"cannot load pose model {self.model.path}: {str(err).splitlines()[0]}"
                              " — run `posecheck models verify`") from None
@@ -116,7 +118,8 @@ class PoseEngine:
         if self.second is not None:
             self.second.close()
         if self._landmarker is not None:
-            self._landmarker.close()
+            with native_quiet():
+                self._landmarker.close()
             self._landmarker = None
 
     # -- detection -----------------------------------------------------------
@@ -126,20 +129,22 @@ class PoseEngine:
             raise RuntimeError("PoseEngine used outside `with`")
         image = _mp_image(image_bgr)
         size = (image_bgr.shape[1], image_bgr.shape[0])
-        if self.mode == "image":
-            result = self._landmarker.detect(image)
-        elif self.mode == "live":
+        if self.mode == "live":
             raise RuntimeError("use submit() in live mode")
-        elif self.second is not None:
-            result = self.second.detect(image, self._timestamp_ms(t_s), self.tracker)
-        else:
-            result = self._landmarker.detect_for_video(image, self._timestamp_ms(t_s))
+        with native_quiet():       # the first frames log from C++ too
+            if self.mode == "image":
+                result = self._landmarker.detect(image)
+            elif self.second is not None:
+                result = self.second.detect(image, self._timestamp_ms(t_s), self.tracker)
+            else:
+                result = self._landmarker.detect_for_video(image, self._timestamp_ms(t_s))
         return self.tracker.choose(_to_poses(result, size, t_s), t_s)
 
     def submit(self, image_bgr: np.ndarray, t_s: float) -> None:
         """LIVE mode: hand a frame over; the result arrives via latest()."""
         image = _mp_image(image_bgr)
-        self._landmarker.detect_async(image, self._timestamp_ms(t_s))
+        with native_quiet():
+            self._landmarker.detect_async(image, self._timestamp_ms(t_s))
 
     def latest(self) -> tuple[float | None, Pose | None]:
         """LIVE mode: (time of the newest processed frame, its pose or None)."""

@@ -263,24 +263,26 @@ class _Run:
         return SingleSource(self.path, self.opts.pose_settings(), scorer=posture_scorer(stretches))
 
     def _finish(self, info, fps, counts, duration, log: FrameLog, source, outputs, end_reason) -> Summary:
+        from posecheck.coach.recognize import unsure_note, within_segments
+
         holds, cues, reps, extra = [], [], None, {}
         for sid, coach in self.coaches.items():
             result = coach.result()
-            holds += result.holds
-            cues += result.cues
+            # auto: only what falls in a segment recognised with confidence
+            got = within_segments(self.recognizer, sid, result.holds, result.cues) if self.auto \
+                else (result.holds, result.cues)
+            holds += got[0]
+            cues += got[1]
             if result.reps is not None:
                 reps = (reps or 0) + result.reps
         cues.sort(key=lambda c: c.t_s)
         holds.sort(key=lambda h: h.start_s)
         if self.auto:
-            from posecheck.coach.recognize import outside_unsure, unsure_note
-
             extra["segments"] = self.recognizer.segments()
             doubt = self.recognizer.unsure()
-            if doubt:   # say so, name --stretch, and report no guessed holds
+            if doubt:   # say so and name --stretch (its guessed holds were left out above)
                 extra["recognition"] = {"unsure": True, **doubt}
                 self.opts.notes.append(unsure_note(doubt))
-                holds, cues = outside_unsure(self.recognizer, holds, cues)
         if self.opts.stride != 1:
             extra["stride"] = {"setting": self.opts.stride or "auto", "model_frames": source.model_frames}
         extra["end_reason"] = end_reason

@@ -31,6 +31,12 @@ class _Options:         # what `Sink` reads
     record: Path | None = None
 
 
+@dataclass(frozen=True)
+class _Card:            # what the "next up" card reads: a name and a set-up line
+    name: str
+    position: str
+
+
 @dataclass
 class Leg:
     """One test and side to measure (side None: both at once, or both directions of a front test)."""
@@ -116,7 +122,7 @@ class LiveCheckup:
         finally:
             result = self._result()
             sink.close_recorder(source.frames_read - 1)
-            sink.close_window(None)
+            sink.close_window()
             if self.speaker is not None:
                 self.speaker.close()
         return result
@@ -150,11 +156,15 @@ class LiveCheckup:
     def _draw(self, sink, image, pose, leg: Leg, elapsed: float):
         prev = self.legs[self.current - 1] if self.current else None
         if elapsed < INTRO_S:
-            return sink.draw_countdown(image, leg.title, intro_text(leg, prev)[:90], INTRO_S - elapsed, INTRO_S)
+            card = _Card(leg.test.name, intro_text(leg, prev))
+            heading = f"Check-up ({self.current + 1} of {len(self.legs)})"
+            side = f"{leg.side} side" if leg.side else ""
+            return sink.draw_countdown(image, heading, card, side, INTRO_S - elapsed, INTRO_S)
         lines = [("trial", self._trial_line(leg.test, tr, i + 1)) for i, tr in enumerate(leg.trials)]
         wanted = leg.test.trials * (2 if leg.side is None and leg.test.sided else 1)
         lines.append(("next", f"Trial {len(leg.trials) + 1} of {wanted}"))
-        return sink.draw_setup(image, lines, pose, f"{self.current + 1}/{len(self.legs)} {leg.title}", 0.0)
+        return sink.draw_setup(image, lines, pose, leg.title, 0.0,
+                               step=f"check-up {self.current + 1} of {len(self.legs)}")
 
     @staticmethod
     def _trial_line(test, trial, n: int) -> str:
@@ -186,7 +196,7 @@ class LiveCheckup:
 
     def _say(self, text: str) -> None:
         if self.speaker is not None:
-            self.speaker.say(text)
+            self.speaker.say(text, 1)
 
     def _result(self) -> dict:
         by_test: dict[str, list] = {}

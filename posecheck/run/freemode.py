@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from posecheck.coach.catalog.schema import Cue, Dose, Stretch
 from posecheck.coach.machine import Coach
-from posecheck.coach.recognize import Recognizer
+from posecheck.coach.recognize import Recognizer, within_segments
 from posecheck.coach.results import CoachResult, Feedback
 
 PLACEHOLDER = Stretch(
@@ -119,17 +119,18 @@ class FreeCoach:
 
     def result(self) -> CoachResult:
         holds, cues, reps, pains = [], [], None, list(self._pain)
-        for coach in self.coaches.values():
+        for sid, coach in self.coaches.items():
             r = coach.result()
-            holds += r.holds
-            cues += r.cues
+            got = within_segments(self.recognizer, sid, r.holds, r.cues)
+            holds += got[0]
+            cues += got[1]
             pains += [p for p in r.pain_stops if p not in pains]
             if r.reps is not None:
                 reps = (reps or 0) + r.reps
         holds.sort(key=lambda h: h.start_s)
         cues.sort(key=lambda c: c.t_s)
-        main = self.recognizer.main_stretch() or "auto"
-        return CoachResult(main, holds, reps, cues, sorted(pains), None)
+        # the stretch shown longest (None when none was recognised, as analyze says)
+        return CoachResult(self.recognizer.main_stretch(), holds, reps, cues, sorted(pains), None)
 
     def summary_extra(self) -> dict:
         """The recognised segments (and an unsure note) for the session summary."""

@@ -8,15 +8,16 @@ no frame waits in a queue; LIVE_STREAM mode would either hold the frame back unt
 its callback (the same latency plus a thread hop) or draw an older pose on a newer
 frame.
 
-Each step of the plan (one stretch, or a routine's stretches) runs: a countdown
-(routines), the set-up screen until the camera view is right, then the coach until
-it is done, `n` skips, or `p` stops for pain. Whatever ends the session (q, end of
-stream, camera lost, --max-seconds), the summary is built from what was measured.
+Each step of the plan (one stretch, or a routine's stretches) runs: a "next up" card
+(routines), the set-up screen until the camera view is right AND the person is in the
+stretch's starting posture, then the coach until it is done, `n` skips, or `p` stops
+for pain. The voice (`media.voice`) speaks along; the pain question comes before and
+after (with a window, or when asked). Whatever ends the session (q, end of stream,
+camera lost, --max-seconds), the summary is built from what was measured.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from array import array
 import sys
@@ -24,21 +25,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from posecheck.media.helper_overlay import draw_helper
-from posecheck.measure.partner import helper_metrics
-from posecheck.run.people import Helpers, posture_scorer
 from posecheck.measure import metrics
 from posecheck.media.capture import LatestFrameSource
 from posecheck.errors import InputError, UsageError
 from posecheck.media.framelog import FrameLog
 from posecheck.media.livesink import Sink
+from posecheck.media.voice import Voice
 from posecheck.run.interrupt import catch_stop
+from posecheck.run.livesummary import build_live_summary, session_line  # noqa: F401 (re-exported)
 from posecheck.run.outputs import check_files
+from posecheck.media.helper_overlay import draw_helper
+from posecheck.measure.partner import helper_metrics
+from posecheck.run.people import Helpers, posture_scorer
 
 SETUP_OK_S = 0.5        # the view must be right this long before timing starts
-SETUP_MAX_S = 15.0      # after this, start anyway (the set-up problems stay on screen as a cue)
+SETUP_MAX_S = 15.0      # after this, start anyway on camera problems (never on a wrong posture)
 DONE_STATES = ("done", "finished", "complete")
 
 
@@ -52,7 +53,9 @@ class LiveOptions:
     record: Path | None = None
     summary: Path | None = None
     max_seconds: float | None = None
-    speak: bool = False
+    speak: bool = True                  # voice (or tones) on; --quiet turns it off
+    ask_pain: bool | None = None        # None: ask with a window, not without
+    pain_wait_s: float = 8.0            # the pain question is skipped after this long
     mirror: bool | None = None          # None: mirror cameras, not files or streams
     realtime: bool = True               # False: a file hands over every frame (no drops)
     setup: bool = True
@@ -102,7 +105,7 @@ def plan_steps(opts: LiveOptions, catalog) -> tuple[list[Step], object | None]:
 class LiveSession:
     """One live session; `run()` returns the summary dict (also written with --summary)."""
 
-    def __init__(self, opts: LiveOptions, echo=lambda msg: print(msg, file=sys.stderr)):
+    def __init__(self, opts: LiveOptions, echo=lambda msg: print(msg, file=sys.stderr), speaker=None):
         from posecheck.coach.catalog import load_catalog
 
         self.opts, self.echo = opts, echo
@@ -121,8 +124,10 @@ class LiveSession:
         self.end_reason = "stopped"
         self.stats = Stats()
         self.last_image = None
-        self.speaker = None
-        self._last_cue = None
+        self.speaker = speaker
+        self.voice = Voice(speaker)
+        self.pain: dict = {"before": None, "after": None}
+        self._spoken_step = -1
         self._last_fb = None
         self.record_info: dict | None = None
         self._state, self._cue_id = "setup", None
@@ -142,31 +147,40 @@ class LiveSession:
         from posecheck.measure.sides import SwapCorrector
         from posecheck.measure.smoothing import OneEuroDict
 
-        if self.opts.speak:
+        if self.opts.speak and self.speaker is None:
             from posecheck.media.speech import Speaker
 
             self.speaker = Speaker.create(warn=self.echo)
+        self.voice = Voice(self.speaker if self.opts.speak else None)
         # 7 raw values: glitches of up to 3 frames are dropped, as analyze's Hampel does
         self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7)
         # open the source first: a wrong camera index fails before the model loads
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source
         engine = PoseEngine(self.opts.model, mode="video", scorer=posture_scorer([s.stretch for s in self.steps]))
-        self.engine, self.helpers = engine, Helpers()   # partner stretches: who helps (run/people.py)
+        self.helpers = Helpers()   # partner stretches: who helps (run/people.py)
+        self.engine = engine
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
         self.sink = Sink(self.opts, source.fps, source.size, mirror)
         try:
             with catch_stop() as self.stop, engine:   # load the model before the clock starts
+                self._ask_pain("before")
                 with source:
                     self.stats.started = time.monotonic()
                     self._loop(source)
+                self.stats.ended = time.monotonic()
+                if self.end_reason != "window closed":
+                    self._ask_pain("after")
         finally:
-            self.stats.ended = time.monotonic()
+            self.stats.ended = self.stats.ended or time.monotonic()
             self._end_steps()
             self.record_info = self.sink.close_recorder(source.frames_read - 1)
             summary = self._summary()
-            self.sink.close_window(summary)
+            self.voice.summary(summary)
+            self.sink.show_summary(summary)
+            self.sink.close_window()
             if self.speaker is not None:
+                self.speaker.wait_idle(4.0 if self.opts.window else 0.0)
                 self.speaker.close()
         if self.opts.summary:
             from posecheck.media.summary import write_json
@@ -226,7 +240,7 @@ class LiveSession:
         if self.phase == "countdown":
             image = self._countdown(frame, pose, step, t)
         elif self.phase == "setup" and self.opts.setup:
-            image = self._setup(frame, pose, step, t)
+            image = self._setup(frame, pose, values, step, t)
         else:
             image = self._coach(frame, pose, values, step, t)
         # every processed frame is measured, whatever the phase: the angles cover the session
@@ -237,45 +251,63 @@ class LiveSession:
         left = step.countdown_s - (t - self.phase_t)
         if left <= 0:
             self._enter("setup", t)
-        n = len(self.steps)
-        title = f"Next ({self.current + 1}/{n}): {step.stretch.name}"
-        self._say(f"Next: {step.stretch.name}", t)
-        return self.sink.draw_countdown(frame.image, title, getattr(step.stretch, "setup", ""),
-                                        left, step.countdown_s)
+        heading = f"Next up ({self.current + 1} of {len(self.steps)})"
+        self._intro(step, t, "Next up")
+        side = f"{step.stretch.sides[0].capitalize()} side first" if step.stretch.sided else ""
+        return self.sink.draw_countdown(frame.image, heading, step.stretch, side, left, step.countdown_s)
 
-    def _setup(self, frame, pose, step, t):
+    def _intro(self, step, t, heading: str = "") -> None:
+        """Say the stretch and its set-up once per step (on its card, or at its set-up)."""
+        if self._spoken_step != self.current:
+            self._spoken_step = self.current
+            self.voice.new_step()
+            self.voice.intro(step.stretch, step.stretch.sides[0] if step.stretch.sided else None, t, heading)
+
+    def _step_label(self) -> str:
+        return f"Step {self.current + 1} of {len(self.steps)}" if self.routine is not None else ""
+
+    def _setup(self, frame, pose, values, step, t):
+        from posecheck.coach.judging import judge_frame
+        from posecheck.coach.posture import posture_problem
         from posecheck.measure.viewcheck import check_view
 
+        self._intro(step, t)
         problems = [("no_pose", "Step into the picture: I can't see anyone yet")] if pose is None \
-            else check_view(pose, step.stretch.view).problems
+            else list(check_view(pose, step.stretch.view).problems)
+        posture = posture_problem(values if pose is not None else None, step.stretch)
+        if posture is not None and pose is not None and step.stretch.kind == "hold" \
+                and judge_frame(step.stretch, values).in_position:
+            posture = None     # the stretch's own entry bands are met: the posture tables missed this view
+        if posture is not None and pose is not None:
+            problems.insert(0, ("posture", posture))
         if problems:
             self.setup_ok_since = None
-            self._say(problems[0][1], t)
+            self.voice.setup(problems[0][1], t)
         elif self.setup_ok_since is None:
             self.setup_ok_since = t
         ok_for = 0.0 if self.setup_ok_since is None else t - self.setup_ok_since
-        if ok_for >= SETUP_OK_S or t - self.phase_t >= SETUP_MAX_S:
+        if ok_for >= SETUP_OK_S or (t - self.phase_t >= SETUP_MAX_S and posture is None and pose is not None):
             self._enter("coach", t)
         return self.sink.draw_setup(frame.image, problems, pose, f"Set up: {step.stretch.name}",
-                                    ok_for / SETUP_OK_S)
+                                    ok_for / SETUP_OK_S, fps=self._fps(), step=self._step_label())
 
     def _coach(self, frame, pose, values, step, t):
         from posecheck.coach.machine import Coach
 
         if step.coach is None:
-            step.coach = Coach(step.stretch)
+            # a routine step's first side (a check-up routine: the tighter one) is expected first
+            step.coach = Coach(step.stretch, step.stretch.sides[0] if step.stretch.sided else None)
             step.status = "started"
         fb = None if self.paused else step.coach.update(t, values if pose is not None else None)
         self._state = "paused" if self.paused else self._state
         if fb is not None:
             self._state, self._cue_id = fb.state, fb.cue.id if fb.cue else None
-            if fb.cue is not None:
-                self._say(fb.cue.text, t)
+            self.voice.frame(t, fb, step.stretch, step.coach.events)
             if fb.state in DONE_STATES:
                 self._next_step("done", t)
         self._last_fb = fb if fb is not None else self._last_fb
         return self.sink.draw_coach(frame.image, pose, self._last_fb, step.stretch, self._fps(),
-                                    paused=self.paused)
+                                    paused=self.paused, step=self._step_label())
 
     # -- control ------------------------------------------------------------------------
     def _enter(self, phase: str, t: float) -> None:
@@ -314,10 +346,16 @@ class LiveSession:
             self.echo(f"pain stop at {t:.1f} s: {step.stretch.name} ended and logged")
             self._next_step("pain stop", t)
 
-    def _say(self, text: str, t: float) -> None:
-        if self.speaker is not None and text != self._last_cue:
-            self.speaker.say(text)
-        self._last_cue = text
+    def _ask_pain(self, when: str) -> None:
+        from posecheck.run import livepain
+
+        ask = self.opts.ask_pain if self.opts.ask_pain is not None else self.opts.window
+        if not ask:
+            return
+        if self.opts.window:
+            self.pain[when] = livepain.ask_on_screen(self.sink, self.voice, when, self.opts.pain_wait_s)
+        else:
+            self.pain[when] = livepain.ask_on_terminal(when, self.opts.pain_wait_s, self.echo)
 
     def _fps(self) -> float | None:
         st = self.stats
@@ -346,53 +384,3 @@ class LiveSession:
             summary.update(self.steps[0].coach.summary_extra())
             summary["stretch"] = self.steps[0].coach.result().stretch
         return summary
-
-
-def build_live_summary(session: LiveSession, holds, cues, reps, pain_stops=()) -> dict:
-    """interface.md's summary for the session, plus a "live" block (fps, latency, drops)."""
-    from posecheck.media.summary import build_summary
-
-    st, src = session.stats, session.source
-    wall = max((st.ended or time.monotonic()) - st.started, 1e-9)
-    lat = np.asarray(st.latencies_ms, dtype=float)
-    live = {
-        "source": session.opts.source, "source_kind": src.kind, "source_fps": round(src.fps, 3),
-        "fps": round(st.frames / wall, 2), "wall_s": round(wall, 3),
-        "frames_read": src.frames_read, "frames_dropped": src.frames_dropped,
-        "latency_ms": ({"median": round(float(np.median(lat)), 1), "p95": round(float(np.percentile(lat, 95)), 1),
-                        "max": round(float(lat.max()), 1)} if lat.size else None),
-        "end_reason": session.end_reason,
-    }
-    if session.record_info:
-        live["record"] = session.record_info
-    extra = {"live": live, "end_reason": session.end_reason,
-             "helper": session.helpers.summary(live["fps"] or src.fps)}
-    if pain_stops:
-        extra["pain_stops"] = list(pain_stops)
-    if session.routine is not None:
-        extra["routine"] = {"id": session.routine.id, "steps": [
-            {"stretch": s.stretch.id, "status": s.status} for s in session.steps]}
-    holds.sort(key=lambda sh: sh[1].start_s)
-    stretch_id = session.routine.id if session.routine is not None else session.steps[0].stretch.id
-    duration = (st.last_t - st.first_t + 1.0 / src.fps) if st.first_t is not None else 0.0
-    summary = build_summary(
-        video=session.opts.source, stretch=stretch_id, fps=live["fps"], frames=st.frames,
-        frames_with_pose=st.with_pose, duration_s=duration, model=session.engine.model,
-        holds=[h for _, h in holds], reps=reps, cues=sorted(cues, key=lambda c: c.t_s),
-        angles={n: session.log.series(n) for n in session.log.columns}, extra=extra)
-    if session.routine is not None:           # which stretch each hold belongs to
-        for entry, (sid, _) in zip(summary["holds"], holds):
-            entry["stretch"] = sid
-    return summary
-
-
-def session_line(summary: dict) -> str:
-    """The one-line end-of-session report."""
-    live = summary.get("live", {})
-    holds = ", ".join(f"{h['side'] or '-'} {h['duration_s']:.1f}s{'✓' if h['completed'] else ''}"
-                      for h in summary["holds"]) or "none"
-    lat = live.get("latency_ms") or {}
-    return (f"session ({live.get('end_reason')}): holds {holds}; reps {summary['reps']}; "
-            f"{len(summary['cues'])} cues; {live.get('fps')} fps; latency median {lat.get('median')} ms "
-            f"p95 {lat.get('p95')} ms; frames {live.get('frames_read')} read, {live.get('frames_dropped')} dropped")
-

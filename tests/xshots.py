@@ -1,0 +1,46 @@
+"""A private Xvfb display and real screenshots of it (xwd), for the window tests."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+def start_xvfb(size: tuple[int, int] = (1024, 768)):
+    """(process, display) of a fresh Xvfb server; skips the test when Xvfb/xwd are absent."""
+    exe = shutil.which("Xvfb")
+    if exe is None or shutil.which("xwd") is None:
+        pytest.skip("Xvfb/xwd not installed (apt-get install xvfb x11-apps)")
+    for n in range(99, 160):
+        if not Path(f"/tmp/.X{n}-lock").exists():
+            proc = subprocess.Popen([exe, f":{n}", "-screen", "0", f"{size[0]}x{size[1]}x24", "-nolisten", "tcp"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(50):
+                if Path(f"/tmp/.X11-unix/X{n}").exists():
+                    return proc, f":{n}"
+                time.sleep(0.1)
+            proc.kill()
+    pytest.skip("Xvfb could not start")
+
+
+def grab(display: str, window: str | None = "posecheck") -> np.ndarray | None:
+    """A real screenshot (xwd, ZPixmap, LSB first) of the named window, or of the whole
+    screen with window=None, as a BGR array."""
+    where = ["-root"] if window is None else ["-name", window]
+    proc = subprocess.run(["xwd", "-silent", "-display", display, *where], capture_output=True, timeout=10)
+    data = proc.stdout
+    if proc.returncode != 0 or len(data) < 100:
+        return None
+    h = struct.unpack(">25I", data[:100])
+    header, width, height, bpp, stride, ncolors = h[0], h[4], h[5], h[11] // 8, h[12], h[19]
+    offset = header + 12 * ncolors
+    if bpp < 3 or len(data) < offset + stride * height:
+        return None
+    rows = np.frombuffer(data, np.uint8, count=stride * height, offset=offset).reshape(height, stride)
+    return rows[:, :width * bpp].reshape(height, width, bpp)[:, :, :3].copy()
