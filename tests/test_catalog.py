@@ -12,7 +12,7 @@ from posecheck.errors import UsageError
 
 IDS = ["knee-to-chest", "double-knee-to-chest", "supine-hamstring", "hip-flexor-lunge",
        "spinal-twist", "cat-cow", "piriformis", "childs-pose", "bridge", "plank",
-       "standing-hamstring", "butterfly", "side-bend"]
+       "standing-hamstring", "butterfly", "side-bend", "partner-hamstring", "partner-knees-to-chest"]
 
 MINIMAL = '''
 id = "my-stretch"
@@ -46,10 +46,10 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_all_thirteen_ship():
+def test_all_fifteen_ship():
     cat = load_catalog()
     assert sorted(cat) == sorted(IDS)
-    assert len(list(DATA_DIR.glob("*.toml"))) == 13
+    assert len(list(DATA_DIR.glob("*.toml"))) == 15
 
 
 @pytest.mark.parametrize("sid", IDS)
@@ -137,7 +137,7 @@ def test_malformed_file_one_line(tmp_path, what, text, key):
 def test_user_stretch_added(tmp_path):
     write(tmp_path, "mine.toml", MINIMAL)
     cat = load_catalog(extra_dirs=[tmp_path])
-    assert len(cat) == 14
+    assert len(cat) == 16
     assert cat["my-stretch"].dose.hold_s == pytest.approx(20.0, abs=1e-9)
     assert cat["my-stretch"].dose.reps == 1  # default
 

@@ -36,8 +36,9 @@ def analyze_command(
                                help="Run the model on every frame (1), every N-th frame, or 'auto': "
                                "every 2nd-3rd frame at 30 fps while the body is still, every frame "
                                "when it moves (landmarks in between interpolated)."),
-    people: int = typer.Option(1, "--people", min=1, max=4,
-                               help="Persons to look for: 2 when a partner is in frame (slower)."),
+    people: Optional[int] = typer.Option(None, "--people", min=1, max=4,
+                                         help="Persons to follow: 1 = one only (fastest), 2 = two on every "
+                                              "frame; default: one, and two while a helper is in frame."),
     style: Optional[str] = typer.Option(None, "--style",
                                         help="'reps': a stretch with a rep style (bridge) done as repetitions."),
     share: bool = typer.Option(False, "--share-outputs",

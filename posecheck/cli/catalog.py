@@ -32,7 +32,7 @@ def _as_dict(stretch) -> dict:
             "view": stretch.view, "loads": list(stretch.loads),
             "dose": {"hold_s": stretch.dose.hold_s, "reps": stretch.dose.reps,
                      "sets": stretch.dose.sets, "rest_s": stretch.dose.rest_s},
-            "source": stretch.source, "file": stretch.path}
+            "source": stretch.source, "file": stretch.path, "partner": stretch.partner}
 
 
 def list_command(
@@ -68,6 +68,9 @@ def show_command(
     lines = [f"{s.name} ({s.id})", f"  position: {s.position}", f"  set-up:   {s.setup}",
              f"  camera:   {s.camera} [{s.view} view]",
              f"  dose:     {_dose_text(s)}, rest {s.dose.rest_s:g} s", f"  source:   {s.source}"]
+    if s.partner:
+        lines.append("  partner:  done with a helper; cues starting \"Partner:\" are for them "
+                     "(--stretch auto coaches the solo version)")
     if s.loads:
         lines.append(f"  loads:    {', '.join(s.loads)} (narrowed by --profile stenosis)")
     if s.side_rule:

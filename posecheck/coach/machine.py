@@ -110,7 +110,8 @@ class Coach:
         self._after_slot(t_s, rest=False)
 
     # -- per frame ----------------------------------------------------------------
-    def update(self, t_s: float, values: dict[str, float] | None) -> Feedback:
+    def update(self, t_s: float, values: dict[str, float] | None, hidden_by_helper: bool = False) -> Feedback:
+        """hidden_by_helper: a helper stands in front of joints (they read as unseen)."""
         if self.state == "done":
             return self._fb(t_s, [], [])
         if self.user_paused:
@@ -126,7 +127,7 @@ class Coach:
             self.side = pick_side(self.s, values, self.expected)
         ev = evaluate(self.s, values, self.side, holding or self.start_s is not None)
         if ev.unseen:
-            return self._unseen(t_s, ev.unseen, ev.judged)
+            return self._unseen(t_s, ev.unseen, ev.judged, hidden_by_helper)
         self.last_seen = t_s
         wanted = self._safety_and_faults(values, ev)
         if self.s.kind == "reps":
@@ -325,7 +326,7 @@ class Coach:
     def _wanted_rest(self) -> list[Cue]:
         return [self._cue("switch-side")] if self.switch_pending else []
 
-    def _unseen(self, t_s: float, unseen: list[str], judged) -> Feedback:
+    def _unseen(self, t_s: float, unseen: list[str], judged, hidden_by_helper: bool = False) -> Feedback:
         """Low confidence: nothing counts; a hold ends once unseen for longer than lost_s."""
         self.prev_counted = None
         if self.counting and t_s - max(self.last_seen, self.last_in) > self.t.lost_s:
@@ -336,6 +337,9 @@ class Coach:
             return self._fb(t_s, self._wanted_rest(), judged)
         if unseen == ["pose"]:
             cue = self._cue("no-pose")
+        elif hidden_by_helper:
+            cue = replace(self._cue("helper-in-the-way"), text=f"Partner: step aside, you are hiding "
+                          f"the {body_part(unseen[0])} from the camera (timer paused)")
         else:
             how = {"side": "turn so the camera sees your side", "front": "face the camera"}.get(
                 self.s.view, "move so the camera sees all of you")

@@ -19,6 +19,7 @@ import numpy as np
 
 from posecheck.measure.geometry import (angle_between, elevation, from_horizontal,
                        from_vertical, nanmid, unit)
+from posecheck.measure import partner
 from posecheck.pose.landmarks import INDEX, Pose
 from posecheck.measure.orientation import features as orientation_features
 from posecheck.measure.sides import facing_x, near_side
@@ -120,6 +121,7 @@ def _registry() -> dict[str, MetricInfo]:
     }
     m |= _sided("knee_floor_{side}", "torso", "{side} knee height above the lowest seen landmark "
                 "(half-kneeling: back knee ~0, front knee ~a shin length)")
+    m |= {n: MetricInfo("torso", text) for n, text in partner.DESCRIPTIONS.items()}  # helper_metrics()
     return m
 
 

@@ -16,7 +16,8 @@ import numpy as np
 from posecheck.errors import InputError
 from posecheck.pose.landmarks import N_LANDMARKS, Pose
 from posecheck.pose.quiet import native_quiet
-from posecheck.pose.tracking import PersonTracker
+from posecheck.pose.second import SecondPerson
+from posecheck.pose.tracking import PersonTracker, Scorer
 
 MODES = ("image", "video", "live")
 
@@ -48,14 +49,17 @@ def _mp_image(image_bgr: np.ndarray):
 class PoseEngine:
     """`with PoseEngine(model, mode="video") as eng: pose = eng.detect(frame, t_s)`.
 
-    With num_poses=1 (default, fastest) MediaPipe follows one person from frame to
-    frame and the tracker refuses a sudden jump to someone else. num_poses=2 also
-    sees a partner or bystander and keeps the coached person among them, at about
-    twice the cost (the person detector then runs on every frame).
+    num_poses=1: MediaPipe follows one person from frame to frame (fastest) and the tracker
+    refuses a sudden jump to someone else. num_poses=2 (or more) sees a partner or bystander
+    on every frame, at about twice the cost when one person is alone (MediaPipe's person
+    detector then runs on every frame, looking for the second). num_poses=None (default):
+    video mode looks for a second person now and then (`SecondPerson`) and follows two
+    only while two are there. `others` are the people of the last frame who are not the
+    coached person (a partner stretch's helper).
     """
 
-    def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int = 1,
-                 min_confidence: float = 0.5):
+    def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int | None = None,
+                 min_confidence: float = 0.5, scorer: Scorer | None = None):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         from posecheck.pose.modelstore import resolve_model
@@ -64,7 +68,8 @@ class PoseEngine:
         self.mode = mode
         self.num_poses = num_poses
         self.min_confidence = min_confidence
-        self.tracker = PersonTracker()
+        self.tracker = PersonTracker(scorer=scorer)
+        self.second = SecondPerson() if num_poses is None and mode == "video" else None
         self._landmarker = None
         self._last_ms = -1
         self._lock = threading.Lock()
@@ -79,28 +84,39 @@ class PoseEngine:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def others(self) -> list[Pose]:
+        return self.tracker.others
+
     def open(self) -> None:
+        self._landmarker = self._create(self.mode, self.num_poses or 1)
+        if self.second is not None:
+            self.second.open(self)
+
+    def _create(self, mode: str, num_poses: int):
         from mediapipe.tasks.python import BaseOptions, vision
 
         running = {"image": vision.RunningMode.IMAGE, "video": vision.RunningMode.VIDEO,
-                   "live": vision.RunningMode.LIVE_STREAM}[self.mode]
+                   "live": vision.RunningMode.LIVE_STREAM}[mode]
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(self.model.path)),
             running_mode=running,
-            num_poses=self.num_poses,
+            num_poses=num_poses,
             min_pose_detection_confidence=self.min_confidence,
             min_pose_presence_confidence=self.min_confidence,
             min_tracking_confidence=self.min_confidence,
-            result_callback=self._on_live_result if self.mode == "live" else None,
+            result_callback=self._on_live_result if mode == "live" else None,
         )
         try:
             with native_quiet():
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+                return vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as err:
             raise InputError(f"cannot load pose model {self.model.path}: {str(err).splitlines()[0]}"
                              " — run `posecheck models verify`") from None
 
     def close(self) -> None:
+        if self.second is not None:
+            self.second.close()
         if self._landmarker is not None:
             with native_quiet():
                 self._landmarker.close()
@@ -116,8 +132,12 @@ class PoseEngine:
         if self.mode == "live":
             raise RuntimeError("use submit() in live mode")
         with native_quiet():       # the first frames log from C++ too
-            result = (self._landmarker.detect(image) if self.mode == "image"
-                      else self._landmarker.detect_for_video(image, self._timestamp_ms(t_s)))
+            if self.mode == "image":
+                result = self._landmarker.detect(image)
+            elif self.second is not None:
+                result = self.second.detect(image, self._timestamp_ms(t_s), self.tracker)
+            else:
+                result = self._landmarker.detect_for_video(image, self._timestamp_ms(t_s))
         return self.tracker.choose(_to_poses(result, size, t_s), t_s)
 
     def submit(self, image_bgr: np.ndarray, t_s: float) -> None:

@@ -26,6 +26,8 @@ from posecheck.media.atomic import check_folder
 from posecheck.media.summary import build_summary
 from posecheck.media.videoio import VideoWriter
 from posecheck.run.interrupt import catch_stop
+from posecheck.measure.partner import helper_metrics
+from posecheck.run.people import Helpers, posture_scorer
 from posecheck.run.posestream import PoseSettings, SingleSource
 
 SMOOTH_HALF_S = 0.4    # lookahead of the offline filter, seconds
@@ -48,7 +50,7 @@ class AnalyzeOptions:
     annotate: bool = True
     plot: bool = True
     progress: Callable[[int, int], None] | None = None
-    people: int = 1
+    people: int | None = None   # None: one, and two while two are in frame (pose/second.py)
     stride: int | None = 1   # None: adaptive (run/stride.py)
     jobs: int = 1            # processes for this one video (run/chunks.py)
     share: bool = False          # outputs group-readable (0640) instead of private (0600)
@@ -64,13 +66,14 @@ class AnalyzeOptions:
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",
             model: str | None = None, catalog_dirs=(), profile: str | None = None,
             annotate: bool = True, plot: bool = True,
-            progress: Callable[[int, int], None] | None = None, people: int = 1,
+            progress: Callable[[int, int], None] | None = None, people: int | None = None,
             stride: int | None = 1, jobs: int = 1, style: str | None = None,
             share: bool = False, stem: str | None = None, history: bool = True) -> Summary:
     """Analyse one video and write its outputs; return the summary.
 
-    people: how many persons MediaPipe looks for; 2 keeps the coached person when a
-    partner is in frame, at about twice the inference cost. stride: run the model on
+    people: how many persons MediaPipe looks for. None (default): one, with a look for a
+    second now and then, and two while two are in frame (a partner stretch's helper);
+    1: one only (fastest); 2: two on every frame (about twice the inference cost). stride: run the model on
     every frame (1), every N-th, or adaptively (None). jobs: split the video over
     that many processes (overlapping chunks, merged before the coach).
     style: "reps" does a stretch that has a [rep_style] as repetitions with a short top hold.
@@ -133,7 +136,10 @@ class _Run:
         stem = self.opts.stem or self.path.stem
         fps = info.fps
         self.names = list(metrics.METRICS)
-        self.recognizer = Recognizer(self.catalog) if self.auto else None
+        # partner stretches share their solo twin's angles: auto recognises the twin
+        solo = {k: s for k, s in self.catalog.items() if not s.partner}
+        self.recognizer = Recognizer(solo) if self.auto else None
+        self.helpers, self.helper_of = Helpers(), {}
         self.coaches: dict = {}
         self.judged_bands: dict[str, tuple[float, float]] = {}  # what the coach judged, for the plot
         outputs = Outputs(out, stem, self.opts.share)
@@ -161,8 +167,9 @@ class _Run:
         last_t = 0.0
 
         def after_pose(job) -> None:  # off the inference thread: overlaps the next detect
-            frame, pose = job
-            item = Item(frame.index, frame.t_s, frame.image, pose, self._vector(pose))
+            frame, pose, helper, hidden = job
+            self.helper_of[frame.index] = (helper, hidden)
+            item = Item(frame.index, frame.t_s, frame.image, pose, self._vector(pose, helper))
             for ready in line.push(item):
                 self._coach(ready, log, writer, counts)
 
@@ -172,7 +179,7 @@ class _Run:
             for frame, pose in poses:
                 if stop.requested:
                     break        # the frame in hand was finished; what was measured is kept
-                post.put((frame, pose))
+                post.put((frame, *self.helpers.split(pose, getattr(source, "others", []))))
                 last_t = frame.t_s
                 if self.opts.progress:
                     self.opts.progress(frame.index + 1, source.info.frames)
@@ -185,10 +192,12 @@ class _Run:
         return last_t
 
     # -- per frame ---------------------------------------------------------------
-    def _vector(self, pose) -> np.ndarray:
+    def _vector(self, pose, helper=None) -> np.ndarray:
         if pose is None:
             return np.full(len(self.names), np.nan)
         values = metrics.measure(pose)
+        if helper is not None:
+            values |= helper_metrics(pose, helper)
         return np.array([values.get(n, math.nan) for n in self.names], dtype=float)
 
     def _coach(self, item: Item, log: FrameLog, writer, counts) -> None:
@@ -197,10 +206,11 @@ class _Run:
         counts["frames"] += 1
         counts["pose"] += int(has_pose)
         stretch = self._stretch_for(item, values if has_pose else None)
+        helper, hidden = self.helper_of.pop(item.index, (None, []))
         feedback = None
         if stretch is not None:
             coach = self._coach_for(stretch)
-            feedback = coach.update(item.t_s, values if has_pose else None)
+            feedback = coach.update(item.t_s, values if has_pose else None, hidden_by_helper=bool(hidden))
             self.history.poll(coach)
             for name, _value, band, _ok in feedback.judged:
                 self.judged_bands.setdefault(name, (band.lo, band.hi))
@@ -209,7 +219,7 @@ class _Run:
         log.add(item.index, item.t_s, has_pose, values, state, cue,
                 {"stretch": stretch.id if stretch else ""})
         if writer is not None:
-            writer.write((item.image, item.pose, feedback, stretch), item.t_s)
+            writer.write((item.image, item.pose, feedback, stretch, helper), item.t_s)
         item.image = None  # the delay line no longer holds the pixels
 
     def _stretch_for(self, item: Item, values):
@@ -241,11 +251,13 @@ class _Run:
         return cols
 
     def _writer(self, path: Path, fps: float, info) -> VideoWriter:
+        from posecheck.media.helper_overlay import draw_helper
         from posecheck.media.overlay import draw_overlay
 
         def draw(item):
-            image, pose, feedback, stretch = item   # the decoded frame is ours: draw on it
-            return draw_overlay(image, pose, feedback, stretch, in_place=True)
+            image, pose, feedback, stretch, helper = item   # the decoded frame is ours: draw on it
+            image = draw_overlay(image, pose, feedback, stretch, in_place=True)
+            return draw_helper(image, helper)
 
         return VideoWriter(path, info.grid_fps or fps, (info.width, info.height), draw=draw, share=self.opts.share)
 
@@ -257,7 +269,8 @@ class _Run:
 
             return ChunkedSource(self.path, self.opts.pose_settings(), self.opts.jobs,
                                  need_images=self.opts.annotate)
-        return SingleSource(self.path, self.opts.pose_settings())
+        stretches = [s for s in self.catalog.values() if not s.partner] if self.auto else [self.stretch]
+        return SingleSource(self.path, self.opts.pose_settings(), scorer=posture_scorer(stretches))
 
     def _finish(self, info, fps, counts, duration, log: FrameLog, source, outputs, end_reason) -> Summary:
         from posecheck.coach.recognize import unsure_note, within_segments
@@ -283,6 +296,7 @@ class _Run:
         if self.opts.stride != 1:
             extra["stride"] = {"setting": self.opts.stride or "auto", "model_frames": source.model_frames}
         extra["end_reason"] = end_reason
+        extra["helper"] = self.helpers.summary(fps)
         if self.opts.notes:
             extra["notes"] = list(self.opts.notes)
         angles = {n: log.series(n) for n in log.columns}

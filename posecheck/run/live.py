@@ -35,6 +35,9 @@ from posecheck.run.interrupt import catch_stop
 from posecheck.run.livehistory import finish_history, start_history
 from posecheck.run.livesummary import build_live_summary, session_line  # noqa: F401 (re-exported)
 from posecheck.run.outputs import check_files
+from posecheck.media.helper_overlay import draw_helper
+from posecheck.measure.partner import helper_metrics
+from posecheck.run.people import Helpers, posture_scorer
 
 SETUP_OK_S = 0.5        # the view must be right this long before timing starts
 SETUP_MAX_S = 15.0      # after this, start anyway on camera problems (never on a wrong posture)
@@ -158,7 +161,8 @@ class LiveSession:
         # open the source first: a wrong camera index fails before the model loads
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source
-        engine = PoseEngine(self.opts.model, mode="video")
+        engine = PoseEngine(self.opts.model, mode="video", scorer=posture_scorer([s.stretch for s in self.steps]))
+        self.helpers = Helpers()   # partner stretches: who helps (run/people.py)
         self.engine = engine
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
         self.sink = Sink(self.opts, source.fps, source.size, mirror)
@@ -221,7 +225,8 @@ class LiveSession:
         pose = self.engine.detect(frame.image, t)
         if pose is not None:
             pose = self.swap.correct(pose)
-        values = self.smooth(t, metrics.measure(pose) if pose is not None else None)
+        pose, helper, _hidden = self.helpers.split(pose, self.engine.others)
+        values = self.smooth(t, metrics.measure(pose) | helper_metrics(pose, helper) if pose is not None else None)
         st = self.stats
         st.frames += 1
         st.with_pose += int(pose is not None)
@@ -245,7 +250,7 @@ class LiveSession:
             image = self._coach(frame, pose, values, step, t)
         # every processed frame is measured, whatever the phase: the angles cover the session
         self.log.add(frame.index, t, pose is not None, values, self._state, self._cue_id)
-        return image
+        return draw_helper(image, helper, self.sink.mirror)
 
     def _countdown(self, frame, pose, step, t):
         left = step.countdown_s - (t - self.phase_t)

@@ -30,6 +30,8 @@ def build_live_summary(session, holds, cues, reps, pain_stops=()) -> dict:
         live["record"] = session.record_info
     extra = {"live": live, "end_reason": session.end_reason,
              "pain": dict(getattr(session, "pain", None) or {"before": None, "after": None})}
+    if getattr(session, "helpers", None) is not None:   # partner stretches: a helper's time
+        extra["helper"] = session.helpers.summary(live["fps"] or session.source.fps)
     if pain_stops:
         extra["pain_stops"] = list(pain_stops)
     if session.routine is not None:

@@ -21,7 +21,7 @@ class PoseSettings:
     """What decides the poses of a video (the same in every process of a run)."""
 
     model: str | None = None
-    people: int = 1
+    people: int | None = None    # None: one, and two while two are in frame (pose/second.py)
     stride: int | None = 1       # None: adaptive ('auto')
 
 
@@ -29,9 +29,9 @@ class PoseStream:
     """`for frame, pose in PoseStream(settings, fps).run(frames)`; afterwards `model` is the
     model used and `model_frames` the frames the landmarker actually ran on."""
 
-    def __init__(self, settings: PoseSettings, fps: float):
-        self.settings = settings
-        self.engine = PoseEngine(settings.model, mode="video", num_poses=settings.people)
+    def __init__(self, settings: PoseSettings, fps: float, scorer=None):
+        self.settings = settings   # scorer: posture fit for the tracker (run/people.py)
+        self.engine = PoseEngine(settings.model, mode="video", num_poses=settings.people, scorer=scorer)
         self.model = self.engine.model
         self.planner = StridePlanner(settings.stride, fps)
         self.swap = SwapCorrector()
@@ -52,11 +52,11 @@ class PoseStream:
 class SingleSource:
     """The poses of the whole video from one landmarker in this process."""
 
-    def __init__(self, path: Path, settings: PoseSettings):
+    def __init__(self, path: Path, settings: PoseSettings, scorer=None):
         self.reader = VideoReader(path)
         self.info = self.reader.info
         fps = self.info.fps if self.info.fps > 0 else 30.0
-        self._stream = PoseStream(settings, fps)
+        self._stream = PoseStream(settings, fps, scorer)
         self.model = self._stream.model
 
     def run(self):
@@ -65,6 +65,11 @@ class SingleSource:
     @property
     def model_frames(self) -> int:
         return self._stream.model_frames
+
+    @property
+    def others(self):
+        """The people of the newest model frame who are not the coached person."""
+        return self._stream.engine.others
 
     @property
     def broke_at(self):

@@ -62,6 +62,7 @@ class Part:
     radii: np.ndarray
     material: str
     segment: str = ""
+    look: Look | None = None   # a second person's own colours (None: the scene's look)
 
     def lowest_y(self) -> float:
         return float(self.centre[1] - np.sqrt(np.sum((self.rot[1, :] * self.radii) ** 2)))

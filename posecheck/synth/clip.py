@@ -16,6 +16,7 @@ from posecheck.pose.landmarks import INDEX, LANDMARKS
 from posecheck.synth.body import Look, body_parts, random_look
 from posecheck.synth.camera import Camera
 from posecheck.synth.contact import on_floor, settle
+from posecheck.synth.helper import HelperTrack
 from posecheck.synth.poses import keypose
 from posecheck.synth.render import render
 from posecheck.synth.skeleton import Build
@@ -50,6 +51,7 @@ class Scene:
     look: Look
     build: Build
     scale: float
+    helper: HelperTrack | None = None
 
 
 def _azimuth(tl: Timeline, rng: np.random.Generator) -> float:
@@ -69,10 +71,14 @@ def _azimuth(tl: Timeline, rng: np.random.Generator) -> float:
     return az + float(rng.uniform(-1, 1)) * float(cam.get("azimuth_jitter_deg", 0.0))
 
 
-def _frame_camera(tl: Timeline, az: float, build: Build, look: Look) -> Camera:
-    """Aim at the key poses' bounding box; back off until every key pose fits with a margin."""
+def _frame_camera(tl: Timeline, az: float, build: Build, look: Look,
+                  helper: HelperTrack | None = None) -> Camera:
+    """Aim at the key poses' bounding box; back off until every key pose fits with a margin
+    (the helper's too: the camera advice for two people is to see both)."""
     pts = np.concatenate([on_floor(settle(keypose(k.pose, k.side)), build, look).landmarks
                           for k in tl.keys])
+    if helper is not None:
+        pts = np.concatenate([pts, helper.framing_points()])
     lo, hi = pts.min(0), pts.max(0)
     target = ((lo[0] + hi[0]) / 2, float(np.clip((lo[1] + hi[1]) / 2, 0.3, 1.0)), (lo[2] + hi[2]) / 2)
     w, h = tl.size
@@ -95,7 +101,12 @@ def make_scene(tl: Timeline) -> Scene:
     look = random_look(rng) if tl.look.get("random", True) else Look()
     build = Build(height=float(rng.uniform(1.6, 1.9)), girth=float(rng.uniform(0.9, 1.15)))
     az = _azimuth(tl, rng)
-    return Scene(_frame_camera(tl, az, build, look), look, build, float(tl.look.get("scale", 1.0)))
+    helper = None
+    if tl.helper is not None:  # drawn after the patient's: the patient's clip is unchanged by it
+        h_look, h_build = tl.helper.look_and_build()
+        helper = HelperTrack(tl.helper, h_build, h_look)
+    return Scene(_frame_camera(tl, az, build, look, helper), look, build,
+                 float(tl.look.get("scale", 1.0)), helper)
 
 
 def _near_side(sk_landmarks: np.ndarray, cam: Camera) -> str:
@@ -103,19 +114,30 @@ def _near_side(sk_landmarks: np.ndarray, cam: Camera) -> str:
     return "left" if d[0] < d[1] else "right"
 
 
-def render_frames(tl: Timeline, scene: Scene | None = None):
-    """Yield (t_s, BGR image, frame truth dict) for every frame of the timeline."""
+def render_frames(tl: Timeline, scene: Scene | None = None, with_helper: bool = True):
+    """Yield (t_s, BGR image, frame truth dict) for every frame of the timeline.
+
+    with_helper=False renders a partner clip's patient alone through the same camera (the
+    reference the partner clips' angle errors are compared with)."""
     scene = scene or make_scene(tl)
     track = PoseTrack(tl)
+    helper = scene.helper if with_helper else None
     n = int(round(tl.duration_s * tl.fps))
     for i in range(n):
         t = i / tl.fps
         sk = on_floor(track.angles(t), scene.build, scene.look)
-        img = render(body_parts(sk, scene.look), scene.camera, scene.look, scene.scale)
+        parts = body_parts(sk, scene.look)
+        if helper is not None:
+            helper_sk = helper.skeleton(t, sk)
+            parts += helper.parts(helper_sk)
+        img = render(parts, scene.camera, scene.look, scene.scale)
         xy = scene.camera.project(sk.landmarks)
-        yield t, img, {"t_s": round(t, 4), "angles": {k: round(v, 2) for k, v in standard_angles(xy).items()},
-                       "near_side": _near_side(sk.landmarks, scene.camera),
-                       "landmarks_px": np.round(xy, 1).tolist()}
+        truth = {"t_s": round(t, 4), "angles": {k: round(v, 2) for k, v in standard_angles(xy).items()},
+                 "near_side": _near_side(sk.landmarks, scene.camera),
+                 "landmarks_px": np.round(xy, 1).tolist()}
+        if helper is not None:
+            truth["helper_landmarks_px"] = np.round(scene.camera.project(helper_sk.landmarks), 1).tolist()
+        yield t, img, truth
 
 
 def expectation(tl: Timeline) -> dict:
@@ -131,26 +153,29 @@ def expectation(tl: Timeline) -> dict:
     return exp
 
 
-def render_clip(timeline_path: str | Path, out_dir: str | Path | None = None) -> tuple[Path, Path]:
-    """Render one timeline; returns (video path, truth path). Same file -> same frames."""
+def render_clip(timeline_path: str | Path, out_dir: str | Path | None = None,
+                with_helper: bool = True) -> tuple[Path, Path]:
+    """Render one timeline; returns (video path, truth path). Same file -> same frames.
+    with_helper=False: a partner clip without its helper, named `<name>-solo`."""
     path = Path(timeline_path)
     tl = load_timeline(path)
     out = Path(out_dir) if out_dir is not None else path.parent
     out.mkdir(parents=True, exist_ok=True)
     scene = make_scene(tl)
-    video, truth_path = out / f"{tl.name}.mp4", out / f"{tl.name}.truth.json"
+    name = tl.name if with_helper or tl.helper is None else f"{tl.name}-solo"
+    video, truth_path = out / f"{name}.mp4", out / f"{name}.truth.json"
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), tl.fps, tl.size)
     if not writer.isOpened():
         raise InputError(f"cannot write {video}: OpenCV has no mp4v encoder here")
     frames = []
     try:
-        for _, img, truth in render_frames(tl, scene):
+        for _, img, truth in render_frames(tl, scene, with_helper):
             writer.write(img)
             frames.append(truth)
     finally:
         writer.release()
     cam = scene.camera
-    truth = {"name": tl.name, "timeline": path.name, "seed": tl.seed, "fps": tl.fps,
+    truth = {"name": name, "timeline": path.name, "seed": tl.seed, "fps": tl.fps,
              "size": list(tl.size), "duration_s": round(len(frames) / tl.fps, 3),
              "camera": {"azimuth_deg": round(cam.azimuth_deg, 2), "distance_m": round(cam.distance_m, 2),
                         "height_m": cam.height_m, "hfov_deg": cam.hfov_deg},

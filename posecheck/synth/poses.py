@@ -142,6 +142,17 @@ POSES: dict[str, dict] = {
                      "knee_flex_l": 135.0, "knee_flex_r": 135.0,
                      "shoulder_flex_l": 40.0, "shoulder_flex_r": 40.0,
                      "elbow_flex_l": 25.0, "elbow_flex_r": 25.0}),
+    # partner stretches (seeds 000/001): the patient's arms rest on the floor; the helper's
+    # arms are solved at render time to reach the patient (synth/helper.py)
+    "supine-hamstring-assisted": _p(SUPINE, {"hip_flex_l": 80.0, "ankle_flex_l": 10.0}),
+    "double-knee-to-chest-assisted": _p(SUPINE, {
+        "hip_flex_l": 120.0, "knee_flex_l": 120.0, "hip_flex_r": 120.0, "knee_flex_r": 120.0,
+        "ankle_flex_l": 10.0, "ankle_flex_r": 10.0}),
+    "helper-stoop": _p(STAND, {"pitch": 20.0, "hip_flex_l": 25.0, "hip_flex_r": 25.0,
+                               "knee_flex_l": 10.0, "knee_flex_r": 10.0, "neck_flex": 10.0}),
+    "helper-stoop-low": _p(STAND, {"pitch": 45.0, "hip_flex_l": 70.0, "hip_flex_r": 70.0,
+                                   "knee_flex_l": 45.0, "knee_flex_r": 45.0, "ankle_flex_l": 20.0,
+                                   "ankle_flex_r": 20.0, "neck_flex": 15.0}),
     # left side stretched: left arm overhead, trunk bent toward the right (away from it)
     "side-bend": _p(STAND, {"trunk_side": 30.0, "shoulder_abd_l": 165.0, "elbow_flex_l": 15.0,
                             "shoulder_abd_r": 5.0, "neck_flex": 0.0}),

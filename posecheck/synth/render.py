@@ -92,7 +92,6 @@ def render(parts: list[Part], cam: Camera, look: Look = Look(), scale: float = 1
     depth = np.full((h, w), np.inf)
     normal = np.zeros((h, w, 3))
     colour = np.zeros((h, w, 3))
-    mats = {"skin": look.skin, "top": look.top, "bottom": look.bottom, "shoes": look.shoes}
     for part in parts:
         sq = _square(cam, part, basis, f, w, h)
         if sq is None:
@@ -104,10 +103,11 @@ def render(parts: list[Part], cam: Camera, look: Look = Look(), scale: float = 1
             continue
         depth[y0:y1, x0:x1][nearer] = t[nearer]
         normal[y0:y1, x0:x1][nearer] = n[nearer]
+        own = part.look or look   # a second person (a helper) wears their own colours
         if part.material == "head":
-            col = _face_colour(q[nearer], np.asarray(look.skin), look)
+            col = _face_colour(q[nearer], np.asarray(own.skin), own)
         else:
-            col = np.asarray(mats[part.material], float)
+            col = np.asarray(getattr(own, part.material), float)
         colour[y0:y1, x0:x1][nearer] = col
     body = np.isfinite(depth)
     light = _light_dir(look)

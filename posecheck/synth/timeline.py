@@ -26,6 +26,7 @@ A timeline file (samples/<name>.toml)::
                                   # the left side, like the poses; mirrored with them)
     [expect]                      # what `posecheck check` should find
     stretch = "knee-to-chest"
+    [helper]                      # optional second person (partner stretches): synth/helper.py
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import numpy as np
 
 from posecheck.errors import UsageError
 from posecheck.synth.contact import settle
+from posecheck.synth.helper import Helper, load_helper
 from posecheck.synth.poses import POSES, keypose, mirror
 
 if sys.version_info >= (3, 11):
@@ -74,6 +76,7 @@ class Timeline:
     camera: dict = field(default_factory=dict)
     look: dict = field(default_factory=dict)
     expect: dict = field(default_factory=dict)
+    helper: Helper | None = None
 
     @property
     def duration_s(self) -> float:
@@ -109,7 +112,7 @@ def load_timeline(path: str | Path) -> Timeline:
         data = tomllib.loads(p.read_text())
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{p}: not valid TOML ({err})") from None
-    known = {"fps", "size", "seed", "side", "camera", "look", "keys", "expect", "name"}
+    known = {"fps", "size", "seed", "side", "camera", "look", "keys", "expect", "name", "helper"}
     extra = set(data) - known
     _check(not extra, p, f"unknown key(s) {sorted(extra)}; allowed: {sorted(known)}")
     _check(bool(data.get("keys")), p, "needs at least one [[keys]] entry")
@@ -130,7 +133,8 @@ def load_timeline(path: str | Path) -> Timeline:
     return Timeline(name=data.get("name", p.stem), keys=keys, fps=float(data.get("fps", 10)),
                     size=tuple(data.get("size", (640, 480))), seed=int(data.get("seed", 0)),
                     side=side, camera=dict(data.get("camera", {})), look=dict(data.get("look", {})),
-                    expect=dict(data.get("expect", {})))
+                    expect=dict(data.get("expect", {})),
+                    helper=load_helper(data["helper"], p, side) if "helper" in data else None)
 
 
 def _posed(k: Key) -> dict:

@@ -27,7 +27,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = {"id", "name", "position", "orientation", "view", "sides", "kind", "setup", "camera", "source",
             "loads", "dose", "side_rule", "judge", "cue", "reps", "timing", "extends", "style", "rep_style",
-            "hint", "balance"}
+            "hint", "balance", "partner"}
 REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera", "source", "dose",
             "judge")
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
@@ -150,7 +150,9 @@ def parse_stretch(data: dict, path: Path, profile: str | None = None) -> Stretch
         dose=dose, judges=judges, cues=cues, side_rule=side_rule,
         reps_rule=reps, timing=_timing(f, data.get("timing", {})), path=str(path),
         style=style, styles=styles, orientation=orientation, hints=_hints(f, data, tuple(sides)),
-        balance=parse_balance(f, data["balance"], bool(sides)) if "balance" in data else None)
+        balance=parse_balance(f, data["balance"], bool(sides)) if "balance" in data else None,
+        partner=f.get(data, "partner", lambda v: isinstance(v, bool), "true or false", default=False,
+                      example="true"))
     _check_placeholders(f, stretch)
     return stretch
 

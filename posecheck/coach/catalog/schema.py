@@ -229,6 +229,7 @@ class Stretch:
     timing: Timing = field(default_factory=Timing)
     path: str = ""
     balance: BalanceRule | None = None
+    partner: bool = False   # done with a helper: helper cues, `--stretch auto` takes the solo twin
     style: str = "hold"                        # "reps": holds done as reps with a short top hold
     styles: tuple[tuple[str, Dose], ...] = ()  # style -> its dose ([dose], [rep_style])
     # how the body lies or stands in the stretch (measure.orientation.ORIENTATIONS), shared by

@@ -1,0 +1,80 @@
+"""(8) What looking for a second person costs: `analyze` with --people 1 (one only, the old
+default), the default (one, probing for a second every PROBE_EVERY frames, two while two
+are there) and --people 2 (two on every frame), interleaved in one process, on single-person
+sample clips (the 5% target) and on a partner clip (for context).
+
+    python bench/people_cost.py [--reps 3] [--append]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+
+from bench import common  # noqa: E402
+
+VARIANTS = (("--people 1", 1), ("default", None), ("--people 2", 2))
+SOLO = ("knee-to-chest-left", "supine-hamstring-left", "standing-hamstring-left")
+PARTNER = ("partner-hamstring-left-beside",)
+
+
+def once(video: Path, stretch: str, people) -> dict:
+    from posecheck.run.analyze import analyze
+
+    with common.timed() as t:
+        s = analyze(video, stretch, out_dir=common.TMP / "people", model="full", annotate=False,
+                    plot=False, people=people)
+    n = s["frames"]
+    return {"fps": n / t.wall_s, "cpu_ms": t.cpu_s * 1000 / n, "holds": len(s["holds"]),
+            "helper_s": s["helper"]["present_s"]}
+
+
+def measure(names, reps: int) -> list[list]:
+    import json
+
+    rows = []
+    for name in names:
+        clip = common.SAMPLES / f"{name}.mp4"
+        stretch = json.loads((common.SAMPLES / f"{name}.truth.json").read_text())["expect"]["stretch"]
+        once(clip, stretch, 1)  # warm: imports, model file cache
+        res = {label: [] for label, _ in VARIANTS}
+        for _ in range(reps):
+            for label, people in VARIANTS:
+                res[label].append(once(clip, stretch, people))
+        base = res["--people 1"]
+        for label, _ in VARIANTS:
+            runs = res[label]
+            fps, cpu = common.median(r["fps"] for r in runs), common.median(r["cpu_ms"] for r in runs)
+            rows.append([name, label, fps, cpu,
+                         fps / common.median(r["fps"] for r in base),
+                         common.median(r["cpu_ms"] for r in base) / cpu,
+                         runs[0]["holds"], runs[0]["helper_s"]])
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--append", action="store_true", help="append the section to BENCHMARKS.md")
+    args = ap.parse_args()
+    common.quiet_mediapipe()
+    load0 = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    rows = measure(SOLO + PARTNER, args.reps)
+    load1 = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    heads = ["clip", "people", "fps", "CPU ms/frame", "fps vs --people 1", "CPU vs --people 1 (1/x)",
+             "holds", "helper s"]
+    md = (f"### (8) Second-person look-out: `analyze` --people 1 / default / --people 2, full model, "
+          f"no video or plot, medians of {args.reps} interleaved runs\n\n"
+          f"Load average at start / end (1/5/15 min): {load0} / {load1}.\n\n" + common.table(heads, rows)
+          + "\n\nTarget: the default within 5% of `--people 1` on single-person clips (ratio >= 0.95).\n")
+    print(md)
+    if args.append:
+        common.append_report(md)
+
+
+if __name__ == "__main__":
+    main()
