@@ -38,8 +38,8 @@ def measure(names, reps: int) -> list[list]:
 
     rows = []
     for name in names:
-        clip = common.SAMPLES / f"{name}.mp4"
-        stretch = json.loads((common.SAMPLES / f"{name}.truth.json").read_text())["expect"]["stretch"]
+        clip = common.SAMPLES / "partner" / f"{name}.mp4"
+        stretch = json.loads((common.SAMPLES / "partner" / f"{name}.truth.json").read_text())["expect"]["stretch"]
         once(clip, stretch, 1)  # warm: imports, model file cache
         res = {label: [] for label, _ in VARIANTS}
         for _ in range(reps):

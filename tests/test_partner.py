@@ -18,7 +18,7 @@ from posecheck.pose.occlusion import covered, hide_covered, in_front
 from posecheck.pose.tracking import PersonTracker
 from posecheck.run.people import posture_scorer
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "partner"
 PARTNER = sorted(p.stem for p in SAMPLES.glob("partner-*.toml"))
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 

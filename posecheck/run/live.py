@@ -161,7 +161,9 @@ class LiveSession:
         # open the source first: a wrong camera index fails before the model loads
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source
-        engine = PoseEngine(self.opts.model, mode="video", scorer=posture_scorer([s.stretch for s in self.steps]))
+        partner = any(s.stretch.partner for s in self.steps)   # solo: one person, as fast as before
+        engine = PoseEngine(self.opts.model, mode="video", num_poses=None if partner else 1,
+                            scorer=posture_scorer([s.stretch for s in self.steps]))
         self.helpers = Helpers()   # partner stretches: who helps (run/people.py)
         self.engine = engine
         mirror = self.opts.mirror if self.opts.mirror is not None else source.kind == "camera"
