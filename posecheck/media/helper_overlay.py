@@ -18,7 +18,7 @@ LABEL = "helper"
 
 def draw_helper(img: np.ndarray, helper: Pose | None, mirrored: bool = False) -> np.ndarray:
     """Draw the helper's skeleton (thin, grey) and label on img, in place; returns img."""
-    if helper is None:
+    if helper is None or img is None:   # no helper, or nothing drawn (no window, no record)
         return img
     h, w = img.shape[:2]
     xy = np.asarray(helper.xy, dtype=float).copy()

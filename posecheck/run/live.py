@@ -282,9 +282,10 @@ class LiveSession:
         problems = [("no_pose", "Step into the picture: I can't see anyone yet")] if pose is None \
             else list(check_view(pose, step.stretch.view).problems)
         posture = posture_problem(values if pose is not None else None, step.stretch)
-        if posture is not None and pose is not None and step.stretch.kind == "hold" \
-                and judge_frame(step.stretch, values).in_position:
-            posture = None     # the stretch's own entry bands are met: the posture tables missed this view
+        in_stretch = pose is not None and step.stretch.kind == "hold" \
+            and judge_frame(step.stretch, values).in_position
+        if in_stretch:         # already in the stretch (its own entry bands met): coach it now
+            posture, problems = None, []
         if posture is not None and pose is not None:
             problems.insert(0, ("posture", posture))
         if problems:
