@@ -149,7 +149,9 @@ def test_live_screens_at_full_hd_and_720p(tmp_path, screen):
     # the wrong posture: never "Hold still"/"in position", never a hold, the posture said first
     setups = [ln for ln in lines if ln["screen"] == "setup"]
     assert setups and all(ln["status"] == "Get into position" for ln in setups)
-    assert all(ln["lines"][0] == "• Get on your hands and knees" for ln in setups)
+    firsts = [ln["lines"][0] for ln in setups]   # no pose yet (first frames): "step into the picture"
+    assert set(firsts) <= {"• Get on your hands and knees", "• Step into the picture: I can't see anyone yet"}
+    assert firsts.count("• Get on your hands and knees") >= 0.8 * len(firsts), firsts
     assert not any(ln["screen"] == "coach" for ln in lines)
     assert a["holds"] == [] and a["pain"] == {"before": 3, "after": None}   # 3 typed, Enter skipped
     assert set(got) >= {"pain", "setup", "summary"}, sorted(got)

@@ -49,16 +49,16 @@ def _mp_image(image_bgr: np.ndarray):
 class PoseEngine:
     """`with PoseEngine(model, mode="video") as eng: pose = eng.detect(frame, t_s)`.
 
-    num_poses=1: MediaPipe follows one person from frame to frame (fastest) and the tracker
+    num_poses=1 (default): MediaPipe follows one person from frame to frame (fastest) and the tracker
     refuses a sudden jump to someone else. num_poses=2 (or more) sees a partner or bystander
     on every frame, at about twice the cost when one person is alone (MediaPipe's person
-    detector then runs on every frame, looking for the second). num_poses=None (default):
+    detector then runs on every frame, looking for the second). num_poses=None (partner stretches):
     video mode looks for a second person now and then (`SecondPerson`) and follows two
     only while two are there. `others` are the people of the last frame who are not the
     coached person (a partner stretch's helper).
     """
 
-    def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int | None = None,
+    def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int | None = 1,
                  min_confidence: float = 0.5, scorer: Scorer | None = None):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")

@@ -57,5 +57,9 @@ def live_balance(session, holds) -> dict | None:
 
 def finish_history(session, summary: dict) -> dict:
     """Write the session's end (every step's coach) to the history; -> the summary unchanged."""
-    session.history.finish([s.coach for s in session.steps if s.coach is not None], summary)
+    coaches = []
+    for step in session.steps:
+        if step.coach is not None:   # free mode: one coach per recognised stretch
+            coaches += list(getattr(step.coach, "coaches", {}).values()) or [step.coach]
+    session.history.finish(coaches, summary)
     return summary
