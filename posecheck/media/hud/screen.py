@@ -114,8 +114,9 @@ def coach_info(fb, stretch, paused: bool, fps, step: str) -> PanelInfo:
                           "low_confidence": widgets.RED}.get(fb.state, widgets.AMBER)
     if fb.state == "rest" and fb.rest_left_s > 0:
         total = float(getattr(getattr(stretch, "dose", None), "rest_s", 0) or fb.rest_left_s)
+        # the bar shrinks as the rest runs out, so it reads as a countdown from the first frame
         info.timer, info.timer_frac, info.timer_colour = (words.seconds_text(fb.rest_left_s),
-                                                          1 - fb.rest_left_s / max(total, 1e-9), widgets.CYAN)
+                                                          min(1.0, fb.rest_left_s / max(total, 1e-9)), widgets.CYAN)
     elif fb.target_s > 0:
         info.timer = words.seconds_text(fb.target_s - fb.hold_s)
         info.timer_frac = fb.hold_s / fb.target_s
