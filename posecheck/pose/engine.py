@@ -15,6 +15,7 @@ import numpy as np
 
 from posecheck.errors import InputError
 from posecheck.pose.landmarks import N_LANDMARKS, Pose
+from posecheck.pose.paintout import PaintedOut
 from posecheck.pose.quiet import native_quiet
 from posecheck.pose.second import SecondPerson
 from posecheck.pose.tracking import PersonTracker, Scorer
@@ -35,6 +36,11 @@ def _to_poses(result, size: tuple[int, int], t_s: float) -> list[Pose]:
         poses.append(Pose(t_s=t_s, xy=norm * (w, h), xy_norm=norm, world=world,
                           visibility=arr[:, 2], presence=arr[:, 3], size=(w, h)))
     return poses
+
+
+def _area(pose: Pose) -> float:
+    x0, y0, x1, y1 = pose.bbox()
+    return (x1 - x0) * (y1 - y0)
 
 
 def _mp_image(image_bgr: np.ndarray):
@@ -70,6 +76,7 @@ class PoseEngine:
         self.min_confidence = min_confidence
         self.tracker = PersonTracker(scorer=scorer)
         self.second = SecondPerson() if num_poses is None and mode == "video" else None
+        self.painted = PaintedOut() if self.second is not None else None
         self._landmarker = None
         self._last_ms = -1
         self._lock = threading.Lock()
@@ -92,6 +99,7 @@ class PoseEngine:
         self._landmarker = self._create(self.mode, self.num_poses or 1)
         if self.second is not None:
             self.second.open(self)
+            self.painted.open(self)
 
     def _create(self, mode: str, num_poses: int):
         from mediapipe.tasks.python import BaseOptions, vision
@@ -117,6 +125,7 @@ class PoseEngine:
     def close(self) -> None:
         if self.second is not None:
             self.second.close()
+            self.painted.close()
         if self._landmarker is not None:
             with native_quiet():
                 self._landmarker.close()
@@ -138,7 +147,17 @@ class PoseEngine:
                 result = self.second.detect(image, self._timestamp_ms(t_s), self.tracker)
             else:
                 result = self._landmarker.detect_for_video(image, self._timestamp_ms(t_s))
-        return self.tracker.choose(_to_poses(result, size, t_s), t_s)
+            pose = self.tracker.choose(_to_poses(result, size, t_s), t_s)
+            if pose is None and self.painted is not None and self.tracker.others:
+                pose = self._behind_helper(image_bgr, size, t_s)
+        return pose
+
+    def _behind_helper(self, image_bgr: np.ndarray, size: tuple[int, int], t_s: float) -> Pose | None:
+        """Only someone not to coach was found (a standing helper): look again with them
+        painted out, for the person they hide from the detector."""
+        helper = max(self.tracker.others, key=lambda p: _area(p))
+        result = self.painted.detect(image_bgr, helper, self._last_ms, _mp_image)
+        return self.tracker.choose([*_to_poses(result, size, t_s), helper], t_s)
 
     def submit(self, image_bgr: np.ndarray, t_s: float) -> None:
         """LIVE mode: hand a frame over; the result arrives via latest()."""

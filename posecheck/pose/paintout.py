@@ -1,0 +1,67 @@
+"""Find the person MediaPipe misses behind or below a standing helper.
+
+With a helper standing over a person lying on the mat, MediaPipe's person detector finds
+the helper only (num_poses=2 or 3 too): the lying person's detection is dropped in favour
+of the overlapping standing one. Painting the helper's body out of the frame (thick
+strokes of the picture's median colour along their torso, head and limbs) and detecting
+again finds the lying person. The helper's forearms and hands are left in the picture:
+they rest on the person's ankle or knees, which must stay visible.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from posecheck.pose.landmarks import Pose
+
+# helper segments painted out, and their stroke widths in helper torso lengths
+STROKES = (
+    (("left_shoulder", "right_shoulder"), 0.35), (("left_hip", "right_hip"), 0.35),
+    (("left_shoulder", "left_hip"), 0.35), (("right_shoulder", "right_hip"), 0.35),
+    (("left_shoulder", "left_elbow"), 0.25), (("right_shoulder", "right_elbow"), 0.25),
+    (("left_hip", "left_knee"), 0.35), (("right_hip", "right_knee"), 0.35),
+    (("left_knee", "left_ankle"), 0.3), (("right_knee", "right_ankle"), 0.3),
+    (("left_ankle", "left_foot_index"), 0.25), (("right_ankle", "right_foot_index"), 0.25),
+    (("nose", "nose"), 0.6),
+)
+
+
+def _torso(pose: Pose) -> float:
+    mid_sh = (pose.point("left_shoulder") + pose.point("right_shoulder")) / 2
+    mid_hip = (pose.point("left_hip") + pose.point("right_hip")) / 2
+    return max(float(np.linalg.norm(mid_sh - mid_hip)), 4.0)
+
+
+def paint_out(image_bgr: np.ndarray, helper: Pose) -> np.ndarray:
+    """A copy of the frame with the helper's body painted over (their hands kept)."""
+    out = image_bgr.copy()
+    colour = tuple(int(c) for c in np.median(image_bgr[::4, ::4].reshape(-1, 3), axis=0))
+    torso = _torso(helper)
+    for (a, b), width in STROKES:
+        pa = tuple(int(v) for v in np.round(helper.point(a)))
+        pb = tuple(int(v) for v in np.round(helper.point(b)))
+        cv2.line(out, pa, pb, colour, max(int(width * torso), 2), lineType=cv2.LINE_AA)
+    return out
+
+
+class PaintedOut:
+    """A second landmarker (VIDEO mode, one person) fed frames with the helper painted out,
+    used only on frames where the coached person was not found beside a helper."""
+
+    def __init__(self) -> None:
+        self.frames = 0          # frames looked at again (for the benchmark and tests)
+        self._landmarker = None
+
+    def open(self, engine) -> None:
+        self._landmarker = engine._create("video", 1)
+
+    def close(self) -> None:
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def detect(self, image_bgr: np.ndarray, helper: Pose, ts_ms: int, to_image):
+        """MediaPipe's result on the frame without the helper (`to_image`: BGR -> mp.Image)."""
+        self.frames += 1
+        return self._landmarker.detect_for_video(to_image(paint_out(image_bgr, helper)), ts_ms)
