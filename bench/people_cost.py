@@ -1,7 +1,9 @@
 """(8) What looking for a second person costs: `analyze` with --people 1 (one only, the old
 default), the default (one, probing for a second every PROBE_EVERY frames, two while two
 are there) and --people 2 (two on every frame), interleaved in one process, on single-person
-sample clips (the 5% target) and on a partner clip (for context).
+sample clips and the first 600 frames of the real 854x480 30 fps lunge video (one person:
+the 5% target) and on a partner clip (for context). A run includes opening the engine (the
+probe's own landmarker: a fixed ~0.1 s that weighs most on the short 10 fps samples).
 
     python bench/people_cost.py [--reps 3] [--append]
 """
@@ -33,13 +35,24 @@ def once(video: Path, stretch: str, people) -> dict:
             "helper_s": s["helper"]["present_s"]}
 
 
-def measure(names, reps: int) -> list[list]:
+def clips(names) -> list[tuple[str, Path, str]]:
+    """(label, video, stretch) of the sample clips and, when present, the real lunge video."""
     import json
 
-    rows = []
+    out = []
     for name in names:
-        clip = common.SAMPLES / "partner" / f"{name}.mp4"
-        stretch = json.loads((common.SAMPLES / "partner" / f"{name}.truth.json").read_text())["expect"]["stretch"]
+        folder = common.SAMPLES / "partner" if name.startswith("partner-") else common.SAMPLES
+        stretch = json.loads((folder / f"{name}.truth.json").read_text())["expect"]["stretch"]
+        out.append((name, folder / f"{name}.mp4", stretch))
+    large = common.large_clip(600)
+    if large is not None:
+        out.insert(len(SOLO), (large.label, large.path, large.stretch))
+    return out
+
+
+def measure(names, reps: int) -> list[list]:
+    rows = []
+    for name, clip, stretch in clips(names):
         once(clip, stretch, 1)  # warm: imports, model file cache
         res = {label: [] for label, _ in VARIANTS}
         for _ in range(reps):

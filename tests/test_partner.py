@@ -100,6 +100,52 @@ def test_helper_hand_metrics_in_torso_lengths():
     assert all(math.isnan(v) for v in helper_metrics(patient, None).values())
 
 
+def _frame(name: str, i: int) -> np.ndarray:
+    import cv2
+
+    cap = cv2.VideoCapture(str(SAMPLES / f"{name}.mp4"))
+    cap.set(cv2.CAP_PROP_POS_FRAMES, i)
+    ok, image = cap.read()
+    assert ok, f"{name} frame {i}"
+    return image
+
+
+def test_paint_out_covers_the_helpers_body_and_keeps_their_hands_and_the_patient():
+    from posecheck.pose.paintout import paint_out
+
+    patient, helper = _people("partner-hamstring-right-between", 70)
+    image = _frame("partner-hamstring-right-between", 70)
+    out = paint_out(image, helper)
+    rows = np.median(image[:, ::4], axis=1).astype(np.uint8)
+    for name in ("left_hip", "right_knee", "left_shoulder"):      # the helper's body: background now
+        x, y = np.round(helper.point(name)).astype(int)
+        assert (out[y, x] == rows[y]).all(), name
+    hand = min(("left_wrist", "right_wrist"),                      # the hand on the ankle is kept
+               key=lambda n: np.linalg.norm(helper.point(n) - patient.point("right_ankle")))
+    x, y = np.round(helper.point(hand)).astype(int)
+    assert (out[y, x] == image[y, x]).all()
+    x, y = np.round(patient.point("left_shoulder")).astype(int)    # the patient's far end too
+    assert (out[y, x] == image[y, x]).all()
+    changed = (out != image).any(axis=2).mean()
+    assert 0.02 < changed < 0.25, f"{changed:.1%} of the pixels painted"
+
+
+def test_the_patient_hidden_from_the_detector_by_a_standing_helper_is_found_once_they_are_painted_out(model):
+    """Real model: on this frame MediaPipe (two people asked for) finds only the helper;
+    with the helper painted out it finds the patient (mean landmark error < 25 px)."""
+    from posecheck.pose.engine import PoseEngine, _mp_image, _to_poses
+    from posecheck.pose.paintout import paint_out
+
+    patient, helper = _people("partner-hamstring-right-between", 70)
+    image = _frame("partner-hamstring-right-between", 70)
+    with PoseEngine(model.path, mode="image", num_poses=2) as eng:
+        found = _to_poses(eng._landmarker.detect(_mp_image(image)), patient.size, 7.0)
+        again = _to_poses(eng._landmarker.detect(_mp_image(paint_out(image, helper))), patient.size, 7.0)
+    err = lambda p, q: float(np.linalg.norm(p.xy - q.xy, axis=1).mean())   # noqa: E731
+    assert len(found) == 1 and err(found[0], helper) < err(found[0], patient), "only the helper found"
+    assert again and min(err(p, patient) for p in again) < 25.0, [round(err(p, patient)) for p in again]
+
+
 # --- the two-person renderer ------------------------------------------------------------
 
 def test_helper_track_is_rendered_with_hands_on_the_patient_and_leaves_the_patient_alone():
@@ -142,14 +188,16 @@ def test_bad_helper_tables_give_one_line_errors(tmp_path, body, message):
 # --- with the real model ----------------------------------------------------------------
 
 @pytest.mark.skipif(not (REAL / "sports2d_demo.mp4").exists(), reason="real footage absent")
-@pytest.mark.xfail(strict=True, reason="issue 12 open: on sports2d_demo the coached person is not kept for the whole clip")
+@pytest.mark.xfail(strict=True, reason="measured: followed in 163/230 frames; lost from 5.57 s when the man jumps "
+                   "off the box (MediaPipe then follows the woman, who is refused); at detection confidence 0.5 "
+                   "MediaPipe finds two people on none of 16 frames of this clip, so the second-person probe never fires")
 def test_two_people_walking_one_is_followed_for_the_whole_clip(model):
     """Real footage, two people walking past each other: the coached person never jumps."""
     from posecheck.media.videoio import VideoReader
     from posecheck.pose.engine import PoseEngine
 
     centres, sizes, seen, n = [], [], 0, 0
-    with PoseEngine(model.path, mode="video") as eng:
+    with PoseEngine(model.path, mode="video", num_poses=None) as eng:   # analyze's default
         for frame in VideoReader(REAL / "sports2d_demo.mp4"):
             pose = eng.detect(frame.image, frame.t_s)
             n += 1

@@ -17,7 +17,7 @@ from posecheck.errors import InputError
 from posecheck.pose.landmarks import N_LANDMARKS, Pose
 from posecheck.pose.paintout import PaintedOut
 from posecheck.pose.quiet import native_quiet
-from posecheck.pose.second import SecondPerson
+from posecheck.pose.second import PROBE_HELPER, SecondPerson
 from posecheck.pose.tracking import PersonTracker, Scorer
 
 MODES = ("image", "video", "live")
@@ -58,14 +58,15 @@ class PoseEngine:
     num_poses=1 (default): MediaPipe follows one person from frame to frame (fastest) and the tracker
     refuses a sudden jump to someone else. num_poses=2 (or more) sees a partner or bystander
     on every frame, at about twice the cost when one person is alone (MediaPipe's person
-    detector then runs on every frame, looking for the second). num_poses=None (partner stretches):
-    video mode looks for a second person now and then (`SecondPerson`) and follows two
-    only while two are there. `others` are the people of the last frame who are not the
-    coached person (a partner stretch's helper).
+    detector then runs on every frame, looking for the second). num_poses=None (analyze and
+    live): video mode follows one person, looks for a second now and then (`SecondPerson`,
+    a few % more) and follows two only while two are there. helper=True (a partner stretch):
+    looks more often, and looks again behind a standing helper (`PaintedOut`). `others` are the people of the last frame who
+    are not the coached person (a partner stretch's helper).
     """
 
     def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int | None = 1,
-                 min_confidence: float = 0.5, scorer: Scorer | None = None):
+                 min_confidence: float = 0.5, scorer: Scorer | None = None, helper: bool = False):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         from posecheck.pose.modelstore import resolve_model
@@ -75,8 +76,9 @@ class PoseEngine:
         self.num_poses = num_poses
         self.min_confidence = min_confidence
         self.tracker = PersonTracker(scorer=scorer)
-        self.second = SecondPerson() if num_poses is None and mode == "video" else None
-        self.painted = PaintedOut() if self.second is not None else None
+        looks = num_poses is None and mode == "video"
+        self.second = (SecondPerson(PROBE_HELPER, True) if helper else SecondPerson()) if looks else None
+        self.painted = PaintedOut() if looks and helper else None
         self._landmarker = None
         self._last_ms = -1
         self._lock = threading.Lock()
@@ -99,6 +101,7 @@ class PoseEngine:
         self._landmarker = self._create(self.mode, self.num_poses or 1)
         if self.second is not None:
             self.second.open(self)
+        if self.painted is not None:
             self.painted.open(self)
 
     def _create(self, mode: str, num_poses: int):
@@ -125,6 +128,7 @@ class PoseEngine:
     def close(self) -> None:
         if self.second is not None:
             self.second.close()
+        if self.painted is not None:
             self.painted.close()
         if self._landmarker is not None:
             with native_quiet():
@@ -144,7 +148,7 @@ class PoseEngine:
             if self.mode == "image":
                 result = self._landmarker.detect(image)
             elif self.second is not None:
-                result = self.second.detect(image, self._timestamp_ms(t_s), self.tracker)
+                result = self.second.detect(image, self._timestamp_ms(t_s))
             else:
                 result = self._landmarker.detect_for_video(image, self._timestamp_ms(t_s))
             pose = self.tracker.choose(_to_poses(result, size, t_s), t_s)

@@ -3,7 +3,7 @@
 With a helper standing over a person lying on the mat, MediaPipe's person detector finds
 the helper only (num_poses=2 or 3 too): the lying person's detection is dropped in favour
 of the overlapping standing one. Painting the helper's body out of the frame (thick
-strokes of the picture's median colour along their torso, head and limbs) and detecting
+strokes of the background's colour along their torso, head and limbs) and detecting
 again finds the lying person. The helper's forearms and hands are left in the picture:
 they rest on the person's ankle or knees, which must stay visible.
 """
@@ -34,14 +34,19 @@ def _torso(pose: Pose) -> float:
 
 
 def paint_out(image_bgr: np.ndarray, helper: Pose) -> np.ndarray:
-    """A copy of the frame with the helper's body painted over (their hands kept)."""
-    out = image_bgr.copy()
-    colour = tuple(int(c) for c in np.median(image_bgr[::4, ::4].reshape(-1, 3), axis=0))
+    """A copy of the frame with the helper's body painted over (their hands kept), each
+    row in that row's median colour: wall above the floor line, floor below it, so no
+    shape is left behind for the detector to take for a body."""
+    mask = np.zeros(image_bgr.shape[:2], np.uint8)
     torso = _torso(helper)
     for (a, b), width in STROKES:
         pa = tuple(int(v) for v in np.round(helper.point(a)))
         pb = tuple(int(v) for v in np.round(helper.point(b)))
-        cv2.line(out, pa, pb, colour, max(int(width * torso), 2), lineType=cv2.LINE_AA)
+        cv2.line(mask, pa, pb, 255, max(int(width * torso), 2))
+    rows = np.median(image_bgr[:, ::4], axis=1).astype(np.uint8)     # (H, 3)
+    out = image_bgr.copy()
+    ys, xs = np.nonzero(mask)
+    out[ys, xs] = rows[ys]
     return out
 
 

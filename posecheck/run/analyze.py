@@ -60,10 +60,10 @@ class AnalyzeOptions:
     style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
 
     def pose_settings(self, partner: bool = False) -> PoseSettings:
-        """people unset: one person, plus a look for a second only for a partner stretch
-        (the look changes MediaPipe's tracking and costs ~6%: solo results stay as they were)."""
-        people = self.people if self.people is not None else (None if partner else 1)
-        return PoseSettings(self.model, people, self.stride)
+        """people unset: one person followed, a look for a second now and then (pose/second.py;
+        the frames' poses stay one-person tracking's while one is in frame); a partner
+        stretch looks more often and behind the helper."""
+        return PoseSettings(self.model, self.people, self.stride, helper=partner)
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",

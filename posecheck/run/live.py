@@ -161,8 +161,8 @@ class LiveSession:
         # open the source first: a wrong camera index fails before the model loads
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source
-        partner = any(s.stretch.partner for s in self.steps)   # solo: one person, as fast as before
-        engine = PoseEngine(self.opts.model, mode="video", num_poses=None if partner else 1,
+        partner = any(s.stretch.partner for s in self.steps)   # the helper is expected
+        engine = PoseEngine(self.opts.model, mode="video", num_poses=None, helper=partner,
                             scorer=posture_scorer([s.stretch for s in self.steps]))
         self.helpers = Helpers()   # partner stretches: who helps (run/people.py)
         self.engine = engine

@@ -23,6 +23,7 @@ class PoseSettings:
     model: str | None = None
     people: int | None = None    # None: one, and two while two are in frame (pose/second.py)
     stride: int | None = 1       # None: adaptive ('auto')
+    helper: bool = False         # a partner stretch: the helper is expected (pose/engine.py)
 
 
 class PoseStream:
@@ -31,7 +32,8 @@ class PoseStream:
 
     def __init__(self, settings: PoseSettings, fps: float, scorer=None):
         self.settings = settings   # scorer: posture fit for the tracker (run/people.py)
-        self.engine = PoseEngine(settings.model, mode="video", num_poses=settings.people, scorer=scorer)
+        self.engine = PoseEngine(settings.model, mode="video", num_poses=settings.people, scorer=scorer,
+                                 helper=settings.helper)
         self.model = self.engine.model
         self.planner = StridePlanner(settings.stride, fps)
         self.swap = SwapCorrector()
