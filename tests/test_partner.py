@@ -146,6 +146,66 @@ def test_the_patient_hidden_from_the_detector_by_a_standing_helper_is_found_once
     assert again and min(err(p, patient) for p in again) < 25.0, [round(err(p, patient)) for p in again]
 
 
+class _FakeLandmarker:
+    """Stands in for MediaPipe in the probe's pure switching logic: returns `people` poses."""
+
+    def __init__(self, name: str, people):
+        self.name, self.people, self.calls = name, people, 0
+
+    def _result(self, ts_ms=None):
+        from types import SimpleNamespace
+
+        self.calls += 1
+        n = self.people(ts_ms) if callable(self.people) else self.people
+        return SimpleNamespace(pose_landmarks=[self.name] * n, source=self.name)
+
+    def detect(self, image):
+        return self._result()
+
+    def detect_for_video(self, image, ts_ms):
+        return self._result(ts_ms)
+
+    def close(self):
+        pass
+
+
+def _second_person(every: int, partner: bool, probe_people, two_people):
+    from types import SimpleNamespace
+
+    from posecheck.pose.second import SecondPerson
+
+    one = _FakeLandmarker("one", 1)
+    made = {"image": _FakeLandmarker("probe", probe_people), "video": _FakeLandmarker("two", two_people)}
+    engine = SimpleNamespace(_landmarker=one, _create=lambda mode, n: made[mode])
+    sp = SecondPerson(every, partner)
+    sp.open(engine)
+    return sp, one, made
+
+
+def test_alone_in_frame_every_frame_comes_from_the_one_person_tracker_and_the_probe_only_counts():
+    sp, one, made = _second_person(60, False, 1, 2)
+    sources = [sp.detect(None, 100 * i).source for i in range(300)]
+    assert sources == ["one"] * 300
+    assert sp.probes == made["image"].calls == 5 and sp.two_frames == 0   # frames 0, 60, ... 240
+
+
+def test_two_found_by_a_probe_are_followed_until_one_has_been_alone_for_two_seconds():
+    from posecheck.pose.second import ALONE_S
+
+    # the second person leaves at 5 s; the probe sees two from the start
+    sp, one, made = _second_person(60, False, 2, lambda ts: 2 if ts < 5000 else 1)
+    sources = [sp.detect(None, 100 * i).source for i in range(120)]
+    assert sources[0] == "one" and set(sources[1:50]) == {"two"}   # the probe's frame stays one-person's
+    back = sources.index("one", 1)
+    assert back * 0.1 == pytest.approx(5.0 + ALONE_S + 0.1, abs=0.15), back
+    assert set(sources[back:]) == {"one"}                          # and no probe for 60 frames
+
+
+def test_a_partner_stretch_takes_the_probes_two_people_for_that_frame():
+    sp, one, made = _second_person(10, True, 2, 2)
+    assert sp.detect(None, 0).source == "probe" and sp.detect(None, 100).source == "two"
+
+
 # --- the two-person renderer ------------------------------------------------------------
 
 def test_helper_track_is_rendered_with_hands_on_the_patient_and_leaves_the_patient_alone():
