@@ -257,7 +257,7 @@ def test_two_people_walking_one_is_followed_for_the_whole_clip(model):
     from posecheck.pose.engine import PoseEngine
 
     centres, sizes, seen, n = [], [], 0, 0
-    with PoseEngine(model.path, mode="video", num_poses=None) as eng:   # analyze's default
+    with PoseEngine(model.path, mode="video", num_poses=None) as eng:   # the second-person look
         for frame in VideoReader(REAL / "sports2d_demo.mp4"):
             pose = eng.detect(frame.image, frame.t_s)
             n += 1

@@ -27,6 +27,7 @@ from posecheck.media.summary import build_summary
 from posecheck.media.videoio import VideoWriter
 from posecheck.run.interrupt import catch_stop
 from posecheck.measure.partner import helper_metrics
+import posecheck.run.people as crowd
 from posecheck.run.people import Helpers, posture_scorer
 from posecheck.run.posestream import PoseSettings, SingleSource
 
@@ -60,10 +61,11 @@ class AnalyzeOptions:
     style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
 
     def pose_settings(self, partner: bool = False) -> PoseSettings:
-        """people unset: one person followed, a look for a second now and then (pose/second.py;
-        the frames' poses stay one-person tracking's while one is in frame); a partner
-        stretch looks more often and behind the helper."""
-        return PoseSettings(self.model, self.people, self.stride, helper=partner)
+        """people unset: one person (as fast as before) or, for a partner stretch, a look for
+        the second now and then (pose/second.py) and behind the helper. SOLO_LOOK: the same
+        look for everyone, off while its cost is not shown within 5% (BENCHMARKS.md (8))."""
+        people = self.people if self.people is not None else (None if partner or crowd.SOLO_LOOK else 1)
+        return PoseSettings(self.model, people, self.stride, helper=partner)
 
 
 def analyze(path: str | Path, stretch: str = "auto", *, out_dir: str | Path = "posecheck-out",

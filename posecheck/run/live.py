@@ -37,6 +37,7 @@ from posecheck.run.livesummary import build_live_summary, session_line  # noqa: 
 from posecheck.run.outputs import check_files
 from posecheck.media.helper_overlay import draw_helper
 from posecheck.measure.partner import helper_metrics
+import posecheck.run.people as crowd
 from posecheck.run.people import Helpers, posture_scorer
 
 SETUP_OK_S = 0.5        # the view must be right this long before timing starts
@@ -162,7 +163,8 @@ class LiveSession:
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source
         partner = any(s.stretch.partner for s in self.steps)   # the helper is expected
-        engine = PoseEngine(self.opts.model, mode="video", num_poses=None, helper=partner,
+        engine = PoseEngine(self.opts.model, mode="video", num_poses=None if partner or crowd.SOLO_LOOK else 1,
+                            helper=partner,
                             scorer=posture_scorer([s.stretch for s in self.steps]))
         self.helpers = Helpers()   # partner stretches: who helps (run/people.py)
         self.engine = engine

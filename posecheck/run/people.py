@@ -14,6 +14,10 @@ from posecheck.pose.occlusion import hide_covered
 from posecheck.pose.tracking import Scorer
 
 FLOOR_BONUS = 0.4   # auto: standing fits count this much less than floor postures
+# Look for a second person on solo stretches too (pose/second.py). Off: measured 0.92 fps /
+# 0.96 CPU of one-person tracking on a 30 fps clip under load, not shown within the 5% asked
+# (BENCHMARKS.md (8)); bench/people_cost.py turns it on for its "default + look" runs.
+SOLO_LOOK = False
 
 
 def posture_scorer(stretches) -> Scorer | None:
