@@ -13,8 +13,8 @@ BG = (28, 25, 24)
 
 
 def _base(canvas: np.ndarray, dim_video: bool) -> None:
-    if dim_video:
-        widgets.shade(canvas, Rect(0, 0, canvas.shape[1], canvas.shape[0]), 0.8)
+    if dim_video:    # one even background: the video a faint picture, the panel area not black
+        canvas[:] = (canvas * 0.2 + np.asarray(BG) * 0.8).astype(np.uint8)
     else:
         canvas[:] = BG
 
