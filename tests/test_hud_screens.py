@@ -70,7 +70,7 @@ def _shots(display: str, proc, trace: Path, want, keys: dict | None = None, time
             if (last["screen"], last.get("status")) == (screen, status) and (screen, status) not in sent:
                 subprocess.run(["xdotool", "key", key], env=dict(os.environ, DISPLAY=display), timeout=10)
                 sent.add((screen, status))
-        time.sleep(0.15)
+        time.sleep(0.05)     # the form-cue screen lasts ~0.5 s of the clip
     return got
 
 

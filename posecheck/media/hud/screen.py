@@ -131,7 +131,7 @@ def coach_info(fb, stretch, paused: bool, fps, step: str) -> PanelInfo:
         info.timer = words.seconds_text(fb.target_s - fb.hold_s)
         info.timer_frac = fb.hold_s / fb.target_s
         info.timer_colour = widgets.GREEN if fb.state == "holding" else widgets.AMBER
-        if fb.state == "holding" and fb.hold_s >= fb.target_s:
+        if fb.state in ("holding", "paused") and fb.hold_s >= fb.target_s:
             info.status = "Release"
     else:
         reps = getattr(getattr(stretch, "dose", None), "reps", 0) or 0
