@@ -74,9 +74,6 @@ class Screen:
 
     def next_up(self, size, frame, heading, name, setup, side, left_s, frac, mirrored=False) -> np.ndarray:
         canvas = self._new(size)
-        self._video(canvas, frame, None, (), mirrored)
-        p = self.layout.panel
-        canvas[p.y:p.y1, p.x:p.x1] = cards.BG
         self.last_boxes = cards.next_up(canvas, self.layout, heading, name, setup, side, left_s, frac)
         self.last = {"screen": "next", "status": name}
         return canvas
