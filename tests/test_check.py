@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from posecheck.coach.catalog import get_stretch
-from posecheck.run.check import (angle_errors, compare, expect_diff, expectation_from, find_samples, mae,
-                             match_holds, stretch_arg)
+from posecheck.run.check import (angle_errors, compare, expect_diff, expectation_from, find_samples, hold_tolerance,
+                             mae, match_holds, stretch_arg)
 from posecheck.errors import UsageError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -226,3 +226,14 @@ def test_no_failed_holds_for_a_rep_set():
     assert compare("s", _expect(), s, stretch=K2C).ok  # completed not judged unless asked
     v = compare("s", _expect(no_failed_holds=True), s, stretch=K2C)
     assert not v.ok and "not completed" in "; ".join(v.reasons)
+
+
+def test_a_clips_own_hold_tolerance_wins_over_the_settled_interval():
+    assert hold_tolerance({}, rendered=True, tol=1.0) == 0.5
+    assert hold_tolerance({}, rendered=True, tol=0.2) == 0.2
+    assert hold_tolerance({}, rendered=False, tol=1.0) is None
+    assert hold_tolerance({"hold_tolerance_s": 1.0}, rendered=True, tol=1.0) == 1.0
+    exp = {"holds": [{"side": "left", "start_s": 3.5, "end_s": 12.5, "duration_s": 9.0, "completed": False}]}
+    got = {"holds": [{"side": "left", "start_s": 3.3, "end_s": 13.2, "duration_s": 9.9, "completed": False}]}
+    assert not compare("c", exp, got, hold_tol=hold_tolerance({}, True, 1.0)).ok          # end 0.7 s late
+    assert compare("c", exp, got, hold_tol=hold_tolerance({"hold_tolerance_s": 1.0}, True, 1.0)).ok

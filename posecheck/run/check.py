@@ -327,13 +327,19 @@ def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
     catalog = load_catalog(extra_dirs=opts.catalog_dirs)
     entry = catalog.get(summary.get("stretch") or stretch)
     truth = truth_frames(sample)
-    hold_tol = min(opts.tolerance_s, SETTLED_TOLERANCE_S) if sample.rendered else None
-    if "hold_tolerance_s" in sample.expect:   # a clip's own tolerance (partner clips: issue 12's ±1 s)
-        hold_tol = float(sample.expect["hold_tolerance_s"])
+    hold_tol = hold_tolerance(sample.expect, sample.rendered, opts.tolerance_s)
     verdict = compare(sample.name, sample.expect, summary, stretch=entry, rows=rows, truth=truth,
                       tol=opts.tolerance_s, mae_limit=opts.mae_deg, hold_tol=hold_tol)
     errors = angle_errors(truth, rows) if truth else {}
     return Outcome(verdict, summary, {s: {n: e.tolist() for n, e in d.items()} for s, d in errors.items()})
+
+
+def hold_tolerance(expect: dict, rendered: bool, tol: float) -> float | None:
+    """Hold edges' tolerance: the clip's own `hold_tolerance_s` (partner clips: ±1 s),
+    else a rendered clip's settled interval (±0.5 s at most), else None (the cue `tol`)."""
+    if "hold_tolerance_s" in expect:
+        return float(expect["hold_tolerance_s"])
+    return min(tol, SETTLED_TOLERANCE_S) if rendered else None
 
 
 def _run_one(args) -> Outcome:
