@@ -64,8 +64,8 @@ def _registry() -> dict[str, MetricInfo]:
                 ">90 past vertical toward the head (lying: 'ahead' is the feet's side of the hips)")
     m |= _sided("thigh_raise_{side}", "deg", "as leg_raise but for the {side} hip->knee line (thigh)")
     m |= _sided("hip_ext_{side}", "deg",
-                "signed {side} hip angle between the trunk line (shoulder->hip, continued) and the thigh "
-                "(hip->knee): + thigh behind the trunk line (extension), - in front (flexion), 0 upright")
+                "signed {side} hip angle between the trunk line (mid-shoulder->mid-hip, continued) and the "
+                "thigh (mid-hip->{side} knee): + thigh behind the trunk line (extension), - in front, 0 upright")
     m |= _sided("pelvis_shift_{side}", "torso",
                 "mid-hip ahead of the {side} knee along the facing direction (+ hips forward of that knee; "
                 "half-kneeling upright ~0); nan when the facing is unknown")
@@ -152,8 +152,10 @@ def _angle_table() -> dict[str, tuple[str, str, str, str]]:
             t[f"{joint}_{s}"] = _interior(f"{s}_{a}", f"{s}_{joint}", f"{s}_{c}")
     for s in SIDES:
         t[f"neck_{s}"] = _interior(f"{s}_ear", f"{s}_shoulder", f"{s}_hip")
-        # trunk line continued through the hip vs the thigh: magnitude of hip_ext
-        t[f"hip_ext_{s}"] = ("mid_shoulder", "mid_hip", f"{s}_hip", f"{s}_knee")
+        # trunk line continued through the hip vs the thigh: magnitude of hip_ext. The thigh starts
+        # at the mid-hip: side-on MediaPipe spreads the two hips ~4 px apart along the body where
+        # they overlap, which cost the near thigh 2-6 degrees on the rendered lunges
+        t[f"hip_ext_{s}"] = ("mid_shoulder", "mid_hip", "mid_hip", f"{s}_knee")
     t["body_line"] = _interior("mid_shoulder", "mid_hip", "mid_ankle")
     t["knee_spread"] = ("left_hip", "left_knee", "right_hip", "right_knee")
     return t
