@@ -58,6 +58,8 @@ def _registry() -> dict[str, MetricInfo]:
                 "180 - hip_{side}: the thigh from the trunk line, 0 in line, 90 square to the trunk (flexion "
                 "only: an extended hip reads small too)")
     m |= _sided("hip_{side}_3d", "deg", "3D (world) interior angle shoulder-hip-knee, {side} side")
+    m |= _sided("hip_flexion_{side}_3d", "deg", "180 - hip_{side}_3d: hip flexion from the world landmarks "
+                "(seen obliquely, e.g. the figure-4 from above the feet)")
     m |= _sided("knee_{side}_3d", "deg", "3D (world) interior angle hip-knee-ankle, {side} side")
     m |= _sided("leg_raise_{side}", "deg",
                 "{side} hip->ankle line above the image horizontal: 0 leg on the floor, 90 vertical, "
@@ -208,7 +210,7 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out: dict[str, float] = {"torso": torso}
     out |= dict(zip(_ANGLE_NAMES, p.pair_angles(_ANGLE_IDX).tolist()))
     out |= dict(zip(_ANGLE3D_NAMES, p.pair_angles(_ANGLE3D_IDX, world=True).tolist()))
-    out |= {f"hip_flexion_{s}": 180.0 - out[f"hip_{s}"] for s in SIDES}
+    out |= {f"hip_flexion_{s}{d}": 180.0 - out[f"hip_{s}{d}"] for s in SIDES for d in ("", "_3d")}
     out |= _raises(p, torso)
     out |= _hip_ext(pose, p, out, torso, min_visibility)
     out |= _trunk(p, out, torso)
