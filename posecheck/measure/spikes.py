@@ -3,7 +3,7 @@ Hampel tests (offline `lookahead`, live `OneEuro` spike guard) call it a glitch.
 
 The slack is in the metric's own unit: one degree, or one pixel, but a fiftieth of a torso
 length (or of the -1..1 ratios). A single slack of 1 for every metric never flagged anything
-in torso lengths, whose whole range is about 1: a three-frame MediaPipe glitch of the back
+in torso lengths, whose whole range is about 1: a 1-3 frame MediaPipe glitch of the back
 knee in a lunge then passed straight into `kneel_shift` and broke the hold."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ SLACK = {"deg": 1.0, "px": 1.0, "torso": 0.02, "ratio": 0.02}
 # Read from one knee's image x alone: when MediaPipe folds the back leg toward the front one
 # for 2-3 frames (rendered lunges, both sides) the two glitch values also widen the window's
 # spread enough to hide each other from the Hampel test, so these take the window's median,
-# which keeps up to 4 of 9 such frames out.
+# which keeps out glitches shorter than half the window (4 of 9 frames at 10 fps).
 MEDIAN = ("kneel_shift", "pelvis_shift_left", "pelvis_shift_right")
 
 
