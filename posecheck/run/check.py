@@ -335,11 +335,8 @@ def run_sample(sample: Sample, opts: RunOptions) -> Outcome:
 
 
 def hold_tolerance(expect: dict, rendered: bool, tol: float) -> float | None:
-    """Hold edges' tolerance: the clip's own `hold_tolerance_s` (partner clips: ±1 s),
-    else a rendered clip's settled interval (±0.5 s at most), else None (the cue `tol`)."""
-    if "hold_tolerance_s" in expect:
-        return float(expect["hold_tolerance_s"])
-    return min(tol, SETTLED_TOLERANCE_S) if rendered else None
+    """A rendered clip's hold-edge tolerance: its own `hold_tolerance_s` (partner clips: ±1 s), else ≤0.5 s."""
+    return float(expect.get("hold_tolerance_s", min(tol, SETTLED_TOLERANCE_S))) if rendered else None
 
 
 def _run_one(args) -> Outcome:
