@@ -80,7 +80,8 @@ class Segment:
 
 class Recognizer:
     def __init__(self, catalog):
-        self.stretches: list[Stretch] = list(catalog.values())
+        # a partner stretch shares its solo twin's angles: the twin is what is recognised
+        self.stretches: list[Stretch] = [s for s in catalog.values() if not s.partner]
         self.ids = [s.id for s in self.stretches]
         self.scorer = Scorer(self.stretches)
         n = len(self.stretches)
