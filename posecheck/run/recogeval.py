@@ -125,8 +125,7 @@ def render_specs(data: dict, only: tuple[str, ...] = ()) -> list[dict]:
                 side = ("left", "right")[n % 2] if c.get("sided") else None
                 n += 1
                 specs.append({"stretch": c["stretch"], "poses": c["poses"], "view": view, "yaw": yaw,
-                              "side": side, "seed": 100 + len(specs),
-                              "height_m": c.get("camera", {}).get("height_m", r["height_m"])})
+                              "side": side, "seed": 100 + len(specs)})
     return specs
 
 
@@ -165,14 +164,13 @@ def render_clips(data: dict, cache: Path, specs: list[dict] | None = None, jobs:
     r, clips, todo = data["render"], [], []
     for spec in render_specs(data) if specs is None else specs:
         keys, hold, fault = _keys(spec, r)
-        high = f"-cam{round(spec['height_m'] * 100)}cm" if spec["height_m"] != r["height_m"] else ""
-        name = f"{spec['stretch']}-{spec['view']}-{spec['yaw']}-{spec['side'] or 'both'}{high}"
+        name = f"{spec['stretch']}-{spec['view']}-{spec['yaw']}-{spec['side'] or 'both'}"
         az = _azimuth(spec["view"], spec["yaw"], spec["side"])
         video = cache / f"{name}.mp4"
         if not video.exists():
             lines = [f"fps = {r['fps']}", f"size = {list(r['size'])}", f"seed = {spec['seed']}"]
             lines += [f'side = "{spec["side"]}"'] if spec["side"] else []
-            lines += ["[camera]", f"azimuth_deg = {az:.1f}", f"height_m = {spec['height_m']}"]
+            lines += ["[camera]", f"azimuth_deg = {az:.1f}", "height_m = 0.45"]
             for pose, move, stay, phase in keys:
                 lines += ["[[keys]]", f'pose = "{pose}"', f"move_s = {move}", f"hold_s = {stay}",
                           f'phase = "{phase}"']
