@@ -30,6 +30,7 @@ UNSEEN = 0.25      # membership of a judged metric the camera cannot see
 # both knees pulled in): the knees are then together in the picture, evidence for a hint that
 # wants them together (double knee-to-chest) but never against one (docs/ACCURACY.md)
 HIDDEN_TOGETHER = {"knees_apart": 0.0}
+HIDDEN_AT_MOST = 0.75   # weaker than seen: a figure-4's hidden supporting knee looks the same
 UNIQUE_BONUS = 0.25  # the u above, for a stretch alone in its posture
 FORM_FLOOR = 0.6    # the score kept when every form check fails
 TOL = {"deg": 10.0, "torso": 0.2}  # soft-band tolerance beyond the leave band, per unit
@@ -121,8 +122,8 @@ class Scorer:
         m = soft(v[self.r_metric], self.r_lo, self.r_hi, self.r_tol)
         if one_knee_hidden(values):
             rows = self.r_hidden
-            m[rows] = np.maximum(soft(self.r_hidden_value, self.r_lo[rows], self.r_hi[rows], self.r_tol[rows]),
-                                 UNSEEN)
+            m[rows] = np.minimum(np.maximum(soft(self.r_hidden_value, self.r_lo[rows], self.r_hi[rows], self.r_tol[rows]),
+                                            UNSEEN), HIDDEN_AT_MOST)
         judge = np.fmin.reduceat(m, self.r_starts)   # every seen metric of a group counts
         judge[np.isnan(judge)] = UNSEEN
         mean = np.add.reduceat(judge, self.g_starts) / self.g_count
