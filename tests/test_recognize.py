@@ -91,6 +91,21 @@ def test_a_change_of_side_splits_the_segment():
     assert segs[1]["start_s"] == pytest.approx(8.0, abs=0.5)
 
 
+def test_a_change_of_side_never_replays_frames_the_coach_has_seen():
+    """The stretch's one coach saw every frame of the first side: its new segment's backlog
+    starts after them (a replay went back in time: analyze auto crashed on a side change)."""
+    left = {**IDLE, "elbow_left": 80.0, "tilt_left": 1.0, "tilt_right": 0.0}
+    right = {**IDLE, "elbow_right": 80.0, "tilt_left": 0.0, "tilt_right": 1.0}
+    rec, fed = Recognizer(TOY), []      # (t, stretch) as a caller feeds its coaches
+    for i in range(int(17 * FPS)):
+        t = i / FPS
+        values = left if 1.0 <= t < 8.0 else right if 8.0 <= t < 15.0 else IDLE
+        sid = rec.update(t, dict(values))
+        fed += [(bt, sid) for bt, _ in rec.take_backlog()] + ([(t, sid)] if sid else [])
+    times = [t for t, sid in fed if sid == "s"]
+    assert times == sorted(set(times)) and len(times) > 100   # each frame once, in order
+
+
 def _stretch2(sid: str, core: tuple, form: tuple) -> Stretch:
     """A stretch with one core judge and one form check (both on the same body, any view)."""
     judges = (Judge(core[0], Band(*core[1:]), Band(core[1] - 5, core[2] + 5)),

@@ -98,6 +98,7 @@ class Recognizer:
         self._last_kept = -np.inf
         self._challenger: tuple[int, float] | None = None
         self._backlog: list[tuple[float, dict | None]] = []
+        self._coached_until = np.full(n, -np.inf)   # the last frame each stretch was current for
         self.update_id: str | None = None
 
     # -- per frame ---------------------------------------------------------------
@@ -137,6 +138,8 @@ class Recognizer:
             self._challenger = None
             if self._side_changed(self._current):
                 self._start(self._current, t_s)
+        if self._current is not None:
+            self._coached_until[self._current] = t_s
         self.update_id = self.ids[self._current] if self._current is not None else None
         return self.update_id
 
@@ -223,7 +226,8 @@ class Recognizer:
         for _, s, _ in past:
             seg.add(s)
         seg.own = [float(seg.score_sum[si]) if seg.frames else 0.0, float(seg.frames)]
-        self._backlog = [(t, v) for t, _, v in past if t < now]
+        # (a change of side: the stretch's coach has seen those frames already, never twice)
+        self._backlog = [(t, v) for t, _, v in past if self._coached_until[si] < t < now]
         self._segments.append(seg)
         self._current, self._challenger, self._last_kept = si, None, now
 
