@@ -65,21 +65,24 @@ def test_outputs_are_replaced_as_a_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["v"]          # no scratch folders left
 
 
-def test_outputs_are_private_whatever_the_umask(tmp_path):
+@pytest.mark.parametrize("share, dmode, fmode", [(False, 0o700, 0o600), (True, 0o750, 0o640)])
+def test_outputs_are_private_whatever_the_umask(tmp_path, share, dmode, fmode):
+    """Private by default; --share-outputs opens them to the group (as analyze's)."""
     import os
     import stat
 
     old = os.umask(0o022)
     try:
         job = Job("v", "v.mp4", "d", BatchSettings())
-        write_outputs(tmp_path / "out", job, JobResult("v", summary={"frames": 1}, files={"v.frames.csv": b"1"}))
+        write_outputs(tmp_path / "out", job, JobResult("v", summary={"frames": 1}, files={"v.frames.csv": b"1"}),
+                      share)
     finally:
         os.umask(old)
     folder = tmp_path / "out" / "v"
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.stat().st_mode) == dmode
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == dmode
     for f in ("job.json", "v.frames.csv", "v.summary.json"):
-        assert stat.S_IMODE((folder / f).stat().st_mode) == 0o600, f
+        assert stat.S_IMODE((folder / f).stat().st_mode) == fmode, f
 
 
 class _FlakyEngine:

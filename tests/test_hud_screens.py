@@ -70,7 +70,7 @@ def _shots(display: str, proc, trace: Path, want, keys: dict | None = None, time
             if (last["screen"], last.get("status")) == (screen, status) and (screen, status) not in sent:
                 subprocess.run(["xdotool", "key", key], env=dict(os.environ, DISPLAY=display), timeout=10)
                 sent.add((screen, status))
-        time.sleep(0.15)
+        time.sleep(0.05)     # the form-cue screen lasts ~0.5 s of the clip
     return got
 
 
@@ -136,12 +136,16 @@ def test_live_screens_at_full_hd_and_720p(tmp_path, screen):
         # 2) a short routine: next-up card, form cue, hold, rest countdown, summary
         (tmp_path / "r.toml").write_text('id = "short"\ntransition_s = 2\n[[step]]\nstretch = "knee-to-chest"\n'
                                          'hold_s = 4\n')
-        trace_b = tmp_path / "b.jsonl"
-        proc = _live(display, trace_b, ["--routine", "short", "--routines", str(tmp_path), "--source", str(clip),
-                                        "--no-ask-pain", "--summary", str(tmp_path / "b.json")])
-        got_b = _shots(display, proc, trace_b, ["next", "cue", "holding", "rest", "summary"])
-        _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err[-2000:]
+        want_b, got_b = ["next", "cue", "holding", "rest", "summary"], {}
+        for attempt in range(3):   # the form-cue screen lasts ~0.5 s: a loaded machine may miss its shot
+            trace_b = tmp_path / f"b{attempt}.jsonl"
+            proc = _live(display, trace_b, ["--routine", "short", "--routines", str(tmp_path), "--source",
+                                            str(clip), "--no-ask-pain", "--summary", str(tmp_path / "b.json")])
+            got_b |= _shots(display, proc, trace_b, [w for w in want_b if w not in got_b])
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err[-2000:]
+            if set(want_b) <= set(got_b):
+                break
     finally:
         xvfb.kill()
         xvfb.wait()

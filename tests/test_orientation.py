@@ -92,3 +92,16 @@ def test_set_up_says_turn_over_before_anything_else():
     assert posture_problem(CASES["face-down"], k2c) == ORIENTATION_PROMPTS["face-up"]
     assert posture_problem(CASES["face-up"], k2c) is None
     assert posture_problem(CASES["face-up"], catalog["childs-pose"]) == ORIENTATION_PROMPTS["kneeling"]
+
+
+def test_face_up_is_lying_even_when_the_floor_bands_disagree():
+    """piriformis-left's first 2 s: lying with knees bent, the camera looking down at the mat
+    put the shoulders 0.6 torso lengths 'above the floor' (the lying band ends at 0.4). Face
+    up is enough for a lying stretch; the floor bands only decide between postures that
+    share an orientation (half-kneeling vs sitting back on the heels)."""
+    from posecheck.coach.posture import memberships as postures, refines
+    catalog = load_catalog(user_dir=False)
+    lifted = dict(CASES["face-up"], shoulder_floor=0.6, hip_floor=0.45)
+    assert postures(lifted)["lying"] == pytest.approx(0.0)
+    assert posture_problem(lifted, catalog["piriformis"]) is None
+    assert not refines("lying", "face-up") and refines("half-kneeling", "kneeling") and refines("lying", None)

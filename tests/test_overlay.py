@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from posecheck.media import overlay
-from posecheck.media.hud import words
+from posecheck.media.hud import widgets, words
 from posecheck.coach.catalog import Band, Cue
 from posecheck.coach.machine import Feedback
 from posecheck.media.overlay import (AMBER, GREEN, GREY, RED, Layout, band_colour, draw_countdown,
@@ -239,3 +239,49 @@ def test_overlay_leaves_the_frame_alone_unless_in_place():
     assert out is not frame and (frame == 90).all() and (out != 90).any()
     drawn = draw_overlay(frame, HIP90, None, None, in_place=True)
     assert drawn is frame and np.array_equal(drawn, out)   # same pixels, no copy
+
+
+def _plan(stretch, name, sides, holds, hold_s):
+    return {"stretch": stretch, "name": name, "kind": "hold", "sides": sides, "holds_per_side": holds,
+            "hold_s": hold_s, "reps": None}
+
+
+def test_summary_card_rows_count_holds_against_the_plan_per_side():
+    from posecheck.media.hud.screen import words_summary
+    summary = {"stretch": "knee-to-chest", "reps": None, "live": {"end_reason": "max-seconds reached"},
+               "plan": [_plan("knee-to-chest", "Knee to chest", ["left", "right"], 2, 30.0)],
+               "holds": [{"side": "left", "completed": True, "duration_s": 31.2, "target_s": 30.0},
+                         {"side": "left", "completed": False, "duration_s": 12.4, "target_s": 30.0}],
+               "pain": {"before": 4, "after": 2}}
+    title, rows, foot = words_summary(summary)
+    assert title == "Well done: session over"
+    assert rows[0] == ("Knee to chest, left", "1 of 2 holds of 30 s · 44 s held", widgets.AMBER)
+    assert rows[1] == ("Knee to chest, right", "0 of 2 holds of 30 s · 0 s held", widgets.GREY)
+    assert rows[2] == ("Pain before → after", "4 → 2", widgets.WHITE)
+    assert foot == "Time limit reached · any key to close"
+
+
+def test_summary_card_keeps_holds_the_plan_did_not_name_and_reps():
+    from posecheck.media.hud.screen import words_summary
+    summary = {"stretch": "free", "reps": 4, "live": {"end_reason": "end of stream"},
+               "plan": [{"stretch": "cat-cow", "name": "Cat-cow", "kind": "reps", "sides": [],
+                         "holds_per_side": None, "hold_s": None, "reps": 10}],
+               "holds": [{"stretch": "piriformis", "side": "right", "completed": True, "duration_s": 30.0,
+                          "target_s": 30.0}]}
+    _, rows, foot = words_summary(summary)
+    assert rows == [("Cat-cow", "4 of 10 reps", widgets.AMBER),
+                    ("Piriformis, right", "1 of 1 hold of 30 s · 30 s held", widgets.GREEN)]
+    assert foot == "The video ended · any key to close"
+
+
+@pytest.mark.parametrize("cue_id, safety, colour", [
+    ("hold-steady", False, widgets.GREEN), ("switch-side", False, widgets.CYAN),
+    ("knee-closer", False, widgets.AMBER), ("ease-off", True, widgets.RED)])
+def test_cue_colour_keeps_amber_for_what_to_change(cue_id, safety, colour):
+    from posecheck.media.hud.screen import cue_colour
+    assert cue_colour(NS(id=cue_id, safety=safety)) == colour
+
+
+def test_gauge_labels_show_degrees_but_not_torso_lengths():
+    assert words.gauge_label("hip_left", 57.4) == "Left hip 57°"
+    assert words.gauge_label("foot_lift_right", -0.03) == "Right foot lift"

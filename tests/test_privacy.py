@@ -89,15 +89,21 @@ def test_no_network_needed_at_run_time(tmp_path, model):
         "live": ["live", "-s", "bridge", "--source", clip, "--no-window", "--summary", tmp_path / "s.json"],
         "check": ["check", bi.REPO / "samples", "--only", "bridge"],
     }
-    for cmd in ("history", "report"):        # once those commands exist on main
-        if bi.cli([cmd, "--help"], cwd=tmp_path).returncode == 0:
-            runs[cmd] = [cmd, "--help"]
+    # then the history the two sessions wrote, read back and made into a report, still offline
+    runs["history"] = ["history", "--json"]
+    runs["report"] = ["report", "-o", tmp_path / "report.html"]
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}       # a history of this test's own
+    results = {}
     for name, args in runs.items():
-        result = bi.cli(args, cwd=tmp_path, wrap=wrap)
+        results[name] = result = bi.cli(args, cwd=tmp_path, wrap=wrap, env=env)
         assert result.returncode == 0, (name, result.stderr[-2000:])
         assert "Traceback" not in result.stderr, name
     assert json.loads((tmp_path / "out" / "clip.summary.json").read_text())["frames"] == 8
     assert json.loads((tmp_path / "s.json").read_text())["frames"] == 8
+    sessions = json.loads(results["history"].stdout)
+    assert len(sessions) == 2, sessions                    # analyze's and live's
+    html = (tmp_path / "report.html").read_text()
+    assert "<html" in html.lower() and "http://" not in html and "https://" not in html
 
 
 def test_model_download_refuses_plain_http(tmp_path):

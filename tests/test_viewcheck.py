@@ -76,3 +76,13 @@ def test_too_small():
 def test_bad_expected_view():
     with pytest.raises(ValueError):
         check_view(make_pose(), "top")
+
+
+def test_curled_up_body_is_sized_by_its_torso():
+    """Figure-4 / child's pose: the limbs fold onto the trunk, so the landmarks span only the
+    torso (130 px of a 480 px frame, 0.27 < 0.35), yet the person is not far: 3 torso lengths
+    of a 640 px long side is 0.61."""
+    folded = {k: ((v if "shoulder" in k or "hip" in k else (320, 215))) for k, v in FRONT.items()}
+    pose = make_pose(folded)
+    assert body_size(pose) == pytest.approx(3.0 * 130 / 640, abs=0.01)
+    assert "too_far" not in _ids(check_view(pose, "any"))

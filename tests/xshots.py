@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
 import struct
 import subprocess
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 
 def start_xvfb(size: tuple[int, int] = (1024, 768)):
-    """(process, display) of a fresh Xvfb server; skips the test when Xvfb/xwd are absent."""
+    """(process, display) of a fresh Xvfb server; skips the test when Xvfb/xwd are absent.
+    Xvfb picks a free display itself and writes its number to a pipe once it accepts
+    connections (-displayfd), so parallel test runs never race for the same display."""
     exe = shutil.which("Xvfb")
     if exe is None or shutil.which("xwd") is None:
         pytest.skip("Xvfb/xwd not installed (apt-get install xvfb x11-apps)")
-    for n in range(99, 160):
-        if not Path(f"/tmp/.X{n}-lock").exists():
-            proc = subprocess.Popen([exe, f":{n}", "-screen", "0", f"{size[0]}x{size[1]}x24", "-nolisten", "tcp"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(50):
-                if Path(f"/tmp/.X11-unix/X{n}").exists():
-                    return proc, f":{n}"
-                time.sleep(0.1)
-            proc.kill()
-    pytest.skip("Xvfb could not start")
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen([exe, "-displayfd", str(write_fd), "-screen", "0", f"{size[0]}x{size[1]}x24",
+                             "-nolisten", "tcp"], pass_fds=(write_fd,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    got = b""
+    with os.fdopen(read_fd, "rb", buffering=0) as pipe:
+        deadline = time.monotonic() + 10
+        while not got.endswith(b"\n") and time.monotonic() < deadline:
+            ready, _, _ = select.select([pipe], [], [], 0.2)
+            chunk = pipe.read(16) if ready else b""
+            if ready and not chunk:
+                break              # Xvfb exited
+            got += chunk
+    if not got.strip().isdigit():
+        proc.kill()
+        pytest.skip("Xvfb could not start")
+    return proc, f":{int(got)}"
 
 
 def grab(display: str, window: str | None = "posecheck") -> np.ndarray | None:

@@ -33,6 +33,8 @@ def batch_command(
     stride: str = typer.Option("1", "--stride", help="1, N or auto (see `posecheck analyze --help`)."),
     retries: int = typer.Option(2, "--retries", min=0, help="Times a failed worker's video is retried."),
     force: bool = typer.Option(False, "--force", help="Re-run videos whose outputs are up to date."),
+    share: bool = typer.Option(False, "--share-outputs", help="Make the outputs group-readable "
+                               "(default: only you can read them)."),
 ) -> None:
     """Analyse many videos (the same job as `analyze`, one per worker); resumable."""
     from posecheck.coach.catalog import get_stretch, load_catalog
@@ -51,7 +53,8 @@ def batch_command(
     settings = BatchSettings(stretch, model, tuple(map(str, catalog)), profile, annotate, plot, 1,
                              parse_stride(stride))
     with _engine(engine, jobs, address) as eng, _Progress(len(items)) as bar:
-        rows = run_batch(items, settings, out, eng, retries=retries, force=force, progress=bar.update)
+        rows = run_batch(items, settings, out, eng, retries=retries, force=force, share=share,
+                         progress=bar.update)
     _table(rows, out)
     if any(r.status == "failed" for r in rows):
         raise typer.Exit(1)

@@ -149,8 +149,8 @@ class Coach:
                 self.exit = [(n, 1 if v > (b.lo + b.hi) / 2 else -1, b) for n, v, b, ok in ev.judged if not ok]
             if t_s - self.last_in > self.t.grace_s:
                 self._break(t_s, left=self._values(ev))
-            if self.state in ("paused", "released"):
-                wanted += self._failing(ev)
+            if self.state in ("paused", "released"):   # a hold already long enough is let go, not fixed
+                wanted += self._failing(ev) if self.hold_s < self._target() else [self._cue("release")]
             else:  # a completed hold was let go: rest / next side / done
                 wanted = self._wanted_rest()
         return self._fb(t_s, wanted, ev.judged)

@@ -64,6 +64,7 @@ ORIENTATION_PROMPTS = {
     "standing": "Stand up, feet hip-width apart",
 }
 IN_POSTURE = 0.5   # membership at or above which the person counts as in the posture
+CLEAR_ORIENTATION = 0.9   # an orientation this sure (not 0.5 "unseen") needs no floor bands
 
 
 def posture_of(stretch: Stretch) -> str | None:
@@ -123,8 +124,19 @@ def posture_problem(values: dict | None, stretch: Stretch) -> str | None:
         return None
     if values is None:
         return PROMPTS[want] if want else ORIENTATION_PROMPTS[facing]
-    if facing is not None and orient.memberships(values)[facing] < IN_POSTURE:
+    faced = orient.memberships(values)[facing] if facing is not None else 0.0
+    if facing is not None and faced < IN_POSTURE:
         return ORIENTATION_PROMPTS[facing]
-    if want is not None and memberships(values)[want] < IN_POSTURE:
+    settled = faced >= CLEAR_ORIENTATION and not refines(want, facing)
+    if want is not None and not settled and memberships(values)[want] < IN_POSTURE:
         return PROMPTS[want]
     return None
+
+
+def refines(posture: str | None, facing: str | None) -> bool:
+    """Does the posture say more than the orientation met? Only where two postures share
+    it (half-kneeling vs folded, both "kneeling"): face up *is* lying, and the floor-height
+    bands misread a person lying with knees bent when the camera looks down at the mat."""
+    if facing is None or ORIENTATION_OF.get(posture) != facing:
+        return True
+    return sum(1 for o in ORIENTATION_OF.values() if o == facing) > 1

@@ -86,12 +86,25 @@ def _face_seen(pose: Pose, min_visibility: float) -> bool:
     return bool(vis[0] >= min_visibility and (vis[1:] >= min_visibility).sum() >= 2)
 
 
+STATURE_TORSOS = 3.0   # a body is at least ~3 shoulder-to-hip lengths tall (about 3.3 in adults)
+
+
 def body_size(pose: Pose) -> float:
     """Extent of the body's landmarks along the frame's axes: the larger fraction (a lying
-    person spans the width, a standing one the height)."""
+    person spans the width, a standing one the height). A person curled up in a stretch
+    (figure-4, child's pose) spans less than their size: their torso's length still says
+    it, so the larger of the two is kept."""
     xy = pose.xy_norm
     span = xy.max(axis=0) - xy.min(axis=0)
-    return float(max(span[0], span[1]))
+    return float(max(span[0], span[1], _torso_size(pose)))
+
+
+def _torso_size(pose: Pose) -> float:
+    """Stature from the torso, as a fraction of the frame's long side (0 when unseen)."""
+    shoulders = (pose.point("left_shoulder") + pose.point("right_shoulder")) / 2
+    hips = (pose.point("left_hip") + pose.point("right_hip")) / 2
+    torso = float(np.linalg.norm(shoulders - hips))
+    return STATURE_TORSOS * torso / max(pose.size) if np.isfinite(torso) else 0.0
 
 
 def detect_view(pose: Pose, limits: ViewLimits = ViewLimits()) -> str | None:

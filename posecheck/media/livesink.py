@@ -96,7 +96,7 @@ class Sink:
                                                           left, total, mirrored=self.mirror))
         if not self.window:
             return rec
-        frac = 1.0 - left / total if total > 0 else 1.0
+        frac = min(left / total, 1.0) if total > 0 else 0.0     # shrinks as the countdown runs out
         return self.screen.next_up(self.window_size(), image, heading, name, stretch.position, side, left, frac,
                                    mirrored=self.mirror)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 from posecheck.errors import UsageError
-from posecheck.media.atomic import make_dirs, write_bytes
+from posecheck.media.atomic import dir_mode, make_dirs, write_bytes
 from posecheck.media.summary import write_json
 from posecheck.run.batchjob import BatchSettings, Job, JobResult, file_sha256, marker, read_marker
 
@@ -115,16 +115,18 @@ def plan(items: list[Item], settings: BatchSettings, out: Path, force: bool = Fa
     return jobs, rows
 
 
-def write_outputs(out: Path, job: Job, result: JobResult) -> Path:
-    """OUT/<name>/ replaced as a whole: files into a scratch folder, then a rename."""
-    make_dirs(out)
+def write_outputs(out: Path, job: Job, result: JobResult, share: bool = False) -> Path:
+    """OUT/<name>/ replaced as a whole: files into a scratch folder, then a rename. Private
+    (0700 folders, 0600 files) unless `share` (0750/0640), as `analyze --share-outputs`."""
+    make_dirs(out, share)
     scratch = Path(tempfile.mkdtemp(dir=out, prefix=f".{job.name}.", suffix=".partial"))  # 0700
+    os.chmod(scratch, dir_mode(share))
     for fname, data in result.files.items():
-        write_bytes(scratch / fname, data)                                                 # 0600
+        write_bytes(scratch / fname, data, share)
     if result.summary is not None:  # the user's path, whatever path the worker read
         result.summary["video"] = job.video
-        write_json(scratch / f"{Path(job.video).stem}.summary.json", result.summary)
-    write_json(scratch / "job.json", {**marker(job), "summary": result.summary})
+        write_json(scratch / f"{Path(job.video).stem}.summary.json", result.summary, share)
+    write_json(scratch / "job.json", {**marker(job), "summary": result.summary}, share)
     final = out / job.name
     if final.exists():
         old = out / f".{job.name}.old"
@@ -140,9 +142,9 @@ def write_outputs(out: Path, job: Job, result: JobResult) -> Path:
 # -- the run -------------------------------------------------------------------------------------
 
 def run_batch(items: list[Item], settings: BatchSettings, out: str | Path, engine: Engine, *,
-              retries: int = 2, force: bool = False,
+              retries: int = 2, force: bool = False, share: bool = False,
               progress: Callable[[Row, int, int], None] | None = None) -> list[Row]:
-    """Every video of `items` through `engine`; rows in input order."""
+    """Every video of `items` through `engine`; rows in input order (share: group-readable outputs)."""
     out = Path(out)
     jobs, rows = plan(items, settings, out, force)
     total, finished = len(items), len(rows)
@@ -158,7 +160,7 @@ def run_batch(items: list[Item], settings: BatchSettings, out: str | Path, engin
                 job.attempt += 1
                 again.append(job)
                 continue
-            row = _finish(out, job, result)
+            row = _finish(out, job, result, share)
             by_name[row.name] = row
             finished += 1
             if progress:
@@ -167,9 +169,9 @@ def run_batch(items: list[Item], settings: BatchSettings, out: str | Path, engin
     return [by_name[it.name] for it in items if it.name in by_name]
 
 
-def _finish(out: Path, job: Job, result: JobResult) -> Row:
+def _finish(out: Path, job: Job, result: JobResult, share: bool) -> Row:
     if result.error or result.crashed:
         return Row(job.name, job.video, "failed", error=result.error or "worker failed", attempts=job.attempt + 1)
-    write_outputs(out, job, result)
+    write_outputs(out, job, result, share)
     return Row(job.name, job.video, "done", summary=result.summary, attempts=job.attempt + 1)
 

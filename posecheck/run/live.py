@@ -274,7 +274,6 @@ class LiveSession:
         return f"Step {self.current + 1} of {len(self.steps)}" if self.routine is not None else ""
 
     def _setup(self, frame, pose, values, step, t):
-        from posecheck.coach.judging import judge_frame
         from posecheck.coach.posture import posture_problem
         from posecheck.measure.viewcheck import check_view
 
@@ -282,10 +281,6 @@ class LiveSession:
         problems = [("no_pose", "Step into the picture: I can't see anyone yet")] if pose is None \
             else list(check_view(pose, step.stretch.view).problems)
         posture = posture_problem(values if pose is not None else None, step.stretch)
-        in_stretch = pose is not None and step.stretch.kind == "hold" \
-            and judge_frame(step.stretch, values).in_position
-        if in_stretch:         # already in the stretch (its own entry bands met): coach it now
-            posture, problems = None, []
         if posture is not None and pose is not None:
             problems.insert(0, ("posture", posture))
         if problems:

@@ -34,6 +34,7 @@ def build_live_summary(session, holds, cues, reps, pain_stops=()) -> dict:
         extra["helper"] = session.helpers.summary(live["fps"] or session.source.fps)
     if pain_stops:
         extra["pain_stops"] = list(pain_stops)
+    extra["plan"] = [plan_entry(s.stretch) for s in session.steps]   # the summary card's targets
     if session.routine is not None:
         extra["routine"] = {"id": session.routine.id, "steps": [
             {"stretch": s.stretch.id, "status": s.status} for s in session.steps]}
@@ -50,6 +51,15 @@ def build_live_summary(session, holds, cues, reps, pain_stops=()) -> dict:
         for entry, (sid, _) in zip(summary["holds"], holds):
             entry["stretch"] = sid
     return summary
+
+
+def plan_entry(stretch) -> dict:
+    """What one step asked for: holds per side of hold_s seconds, or reps per set."""
+    dose = stretch.dose
+    return {"stretch": stretch.id, "name": stretch.name, "kind": stretch.kind, "sides": list(stretch.sides or ()),
+            "holds_per_side": dose.reps if stretch.kind == "hold" else None,
+            "hold_s": dose.hold_s if stretch.kind == "hold" else None,
+            "reps": dose.reps * dose.sets if stretch.kind == "reps" else None}
 
 
 def session_line(summary: dict) -> str:

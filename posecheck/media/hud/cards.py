@@ -1,6 +1,6 @@
 """Full-window cards between and after the coaching: "next up", the pain question and the
-session summary. Each is drawn on a clean dark background (the video, if any, dimmed far
-behind it), never on top of the coaching panel."""
+session summary. Each is drawn on one clean dark background, never on top of the video or
+the coaching panel (a dimmed video behind the words read as a broken screen)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from posecheck.media.hud.layout import HudLayout, Rect
 BG = (28, 25, 24)
 
 
-def _base(canvas: np.ndarray, dim_video: bool) -> None:
-    if dim_video:
-        widgets.shade(canvas, Rect(0, 0, canvas.shape[1], canvas.shape[0]), 0.8)
-    else:
-        canvas[:] = BG
+def _base(canvas: np.ndarray) -> None:
+    canvas[:] = BG
 
 
 def _column(lay: HudLayout) -> Rect:
@@ -27,7 +24,7 @@ def _column(lay: HudLayout) -> Rect:
 def next_up(canvas, lay: HudLayout, heading: str, name: str, setup: str, side: str,
             seconds_left: float, frac: float) -> dict[str, Rect]:
     """"Next up (2 of 6)", the stretch, its set-up in one line, the side, a big countdown."""
-    _base(canvas, True)
+    _base(canvas)
     col = _column(lay)
     y = text.draw_lines(canvas, [heading], (col.x, col.y), lay.small_px, widgets.CYAN)
     px, lines = text.fit(name, int(lay.title_px * 1.6), col.w, 2, lay.title_px, bold=True)
@@ -46,7 +43,7 @@ def next_up(canvas, lay: HudLayout, heading: str, name: str, setup: str, side: s
 
 def pain_question(canvas, lay: HudLayout, when: str, seconds_left: float, chosen: int | None) -> dict:
     """"How is your back pain right now?" with the 0-10 scale as big keys."""
-    _base(canvas, False)
+    _base(canvas)
     col = _column(lay)
     title = "Before we start" if when == "before" else "Before you go"
     y = text.draw_lines(canvas, [title], (col.x, col.y), lay.small_px, widgets.CYAN)
@@ -70,7 +67,7 @@ def pain_question(canvas, lay: HudLayout, when: str, seconds_left: float, chosen
 
 def summary(canvas, lay: HudLayout, title: str, rows: list[tuple[str, str, tuple]], footer: str) -> dict:
     """The session summary: one row per stretch/side ("Knee to chest, left", "2 of 2 holds ✓")."""
-    _base(canvas, False)
+    _base(canvas)
     col = _column(lay)
     px, lines = text.fit(title, int(lay.title_px * 1.4), col.w, 1, lay.title_px, bold=True)
     y = text.draw_lines(canvas, lines, (col.x, col.y), px, widgets.WHITE, bold=True) + lay.pad

@@ -74,9 +74,6 @@ class Screen:
 
     def next_up(self, size, frame, heading, name, setup, side, left_s, frac, mirrored=False) -> np.ndarray:
         canvas = self._new(size)
-        self._video(canvas, frame, None, (), mirrored)
-        p = self.layout.panel
-        canvas[p.y:p.y1, p.x:p.x1] = cards.BG
         self.last_boxes = cards.next_up(canvas, self.layout, heading, name, setup, side, left_s, frac)
         self.last = {"screen": "next", "status": name}
         return canvas
@@ -93,6 +90,16 @@ class Screen:
         self.last_boxes = cards.summary(canvas, self.layout, title, rows, foot)
         self.last = {"screen": "summary", "status": title}
         return canvas
+
+
+# praise in green and the next step in cyan: amber is kept for what the person must change
+_CUE_COLOURS = {"hold-steady": widgets.GREEN, "release": widgets.CYAN, "switch-side": widgets.CYAN}
+
+
+def cue_colour(cue) -> tuple:
+    if getattr(cue, "safety", False):
+        return widgets.RED
+    return _CUE_COLOURS.get(getattr(cue, "id", ""), widgets.AMBER)
 
 
 def footer(fps) -> str:
@@ -121,7 +128,7 @@ def coach_info(fb, stretch, paused: bool, fps, step: str) -> PanelInfo:
         info.timer = words.seconds_text(fb.target_s - fb.hold_s)
         info.timer_frac = fb.hold_s / fb.target_s
         info.timer_colour = widgets.GREEN if fb.state == "holding" else widgets.AMBER
-        if fb.state == "holding" and fb.hold_s >= fb.target_s:
+        if fb.state in ("holding", "paused") and fb.hold_s >= fb.target_s:
             info.status = "Release"
     else:
         reps = getattr(getattr(stretch, "dose", None), "reps", 0) or 0
@@ -130,31 +137,19 @@ def coach_info(fb, stretch, paused: bool, fps, step: str) -> PanelInfo:
     for metric, value, band, in_band in fb.judged:
         lo, hi = overlay.as_band(band) or (float("nan"), float("nan"))
         colour = overlay.band_colour(value, band, in_band, overlay.near_for(metric))
-        info.gauges.append(Gauge(f"{words.metric_label(metric)} {words.value_text(metric, value)}", value, lo, hi,
+        info.gauges.append(Gauge(words.gauge_label(metric, value), value, lo, hi,
                                  20.0 if words.is_degrees(metric) else 0.2, colour))
     if fb.cue is not None:
         info.cue = words.cue_text(fb.cue, fb, stretch)
-        info.cue_colour = widgets.RED if getattr(fb.cue, "safety", False) else widgets.AMBER
+        info.cue_colour = cue_colour(fb.cue)
     return info
 
 
 def words_summary(summary: dict) -> tuple[str, list, str]:
-    """The summary card's rows: holds per stretch and side against the target, reps, time in
-    position, pain before/after."""
-    rows = []
-    groups: dict[tuple, list] = {}
-    for hold in summary.get("holds", []):
-        groups.setdefault((hold.get("stretch") or summary.get("stretch"), hold.get("side")), []).append(hold)
-    for (sid, side), holds in groups.items():
-        done = sum(1 for h in holds if h.get("completed"))
-        secs = sum(h.get("duration_s") or 0 for h in holds)
-        label = f"{str(sid).replace('-', ' ').capitalize()}{', ' + side if side else ''}"
-        target = holds[0].get("target_s") or 0
-        rows.append((label, f"{done} × {target:.0f} s done · {secs:.0f} s held",
-                     widgets.GREEN if done == len(holds) else widgets.AMBER))
-    if not groups:
-        rows.append(("Holds", "none yet", widgets.GREY))
-    if summary.get("reps") is not None:
+    """The summary card's rows: holds per stretch and side against the target ("1 of 2 holds
+    of 30 s · 31 s held"), reps, pain before/after, and why the session ended."""
+    rows = _plan_rows(summary)
+    if summary.get("reps") is not None and not any(p.get("kind") == "reps" for p in summary.get("plan", ())):
         rows.append(("Reps", str(summary["reps"]), widgets.WHITE))
     pain = summary.get("pain") or {}
     if pain.get("before") is not None or pain.get("after") is not None:
@@ -162,7 +157,44 @@ def words_summary(summary: dict) -> tuple[str, list, str]:
         rows.append(("Pain before → after", f"{fmt(pain.get('before'))} → {fmt(pain.get('after'))}", widgets.WHITE))
     for stop in summary.get("pain_stops", []):
         rows.append(("Stopped for pain", f"{stop['stretch']} at {stop['t_s']:.0f} s", widgets.RED))
-    live = summary.get("live") or {}
-    foot = f"{live.get('end_reason', '')} · any key to close".strip(" ·")
+    reason = (summary.get("live") or {}).get("end_reason") or ""
+    foot = f"{END_WORDS.get(reason, reason.capitalize())} · any key to close".strip(" ·")
     done = any(h.get("completed") for h in summary.get("holds", [])) or summary.get("reps")
     return ("Well done: session over" if done else "Session over"), rows, foot
+
+
+END_WORDS = {"end of stream": "The video ended", "max-seconds reached": "Time limit reached",
+             "camera lost": "The camera was lost", "stopped": "Stopped", "interrupted": "Stopped (Ctrl-C)",
+             "window closed": "Window closed"}
+
+
+def _plan_rows(summary: dict) -> list:
+    """One row per planned stretch and side, then any held stretch the plan did not name
+    (free mode); "none yet" when nothing was planned or held."""
+    groups: dict[tuple, list] = {}
+    for hold in summary.get("holds", []):
+        groups.setdefault((hold.get("stretch") or summary.get("stretch"), hold.get("side")), []).append(hold)
+    rows = []
+    for plan in summary.get("plan", ()):
+        if plan.get("kind") == "reps":
+            want = plan.get("reps") or 0
+            got = summary.get("reps") or 0
+            rows.append((plan["name"], f"{got} of {want} reps" if want else f"{got} reps",
+                         widgets.GREEN if want and got >= want else widgets.AMBER))
+            continue
+        for side in plan.get("sides") or [None]:
+            holds = groups.pop((plan["stretch"], side), [])
+            rows.append(_hold_row(plan["name"], side, holds, plan.get("holds_per_side"), plan.get("hold_s")))
+    for (sid, side), holds in groups.items():
+        rows.append(_hold_row(str(sid).replace("-", " ").capitalize(), side, holds, None,
+                              holds[0].get("target_s")))
+    return rows or [("Holds", "none yet", widgets.GREY)]
+
+
+def _hold_row(name: str, side, holds: list, want, hold_s) -> tuple:
+    done = sum(1 for h in holds if h.get("completed"))
+    secs = sum(h.get("duration_s") or 0 for h in holds)
+    want = want or len(holds)
+    asked = f"{done} of {want} hold{'s' if want != 1 else ''}" + (f" of {hold_s:.0f} s" if hold_s else "")
+    colour = widgets.GREEN if want and done >= want else widgets.AMBER if holds else widgets.GREY
+    return (f"{name}, {side}" if side else name, f"{asked} · {secs:.0f} s held", colour)

@@ -52,6 +52,12 @@ def value_text(metric: str, value) -> str:
     return f"{value:.0f}°" if is_degrees(metric) else f"{value:.2f}"
 
 
+def gauge_label(metric: str, value) -> str:
+    """'Left hip 57°'; a value in torso lengths is left off (a person reads the bar's mark)."""
+    label = metric_label(metric)
+    return f"{label} {value_text(metric, value)}" if is_degrees(metric) else label
+
+
 def counters(fb, stretch) -> list[str]:
     """"Hold 1 of 2" (holds of a hold stretch, all sides) or "Rep 3 of 10" and "Set 1 of 2"."""
     dose = getattr(stretch, "dose", None)
