@@ -122,8 +122,8 @@ class Scorer:
         m = soft(v[self.r_metric], self.r_lo, self.r_hi, self.r_tol)
         if one_knee_hidden(values):
             rows = self.r_hidden
-            m[rows] = np.minimum(np.maximum(soft(self.r_hidden_value, self.r_lo[rows], self.r_hi[rows], self.r_tol[rows]),
-                                            UNSEEN), HIDDEN_AT_MOST)
+            hid = soft(self.r_hidden_value, self.r_lo[rows], self.r_hi[rows], self.r_tol[rows])
+            m[rows] = np.clip(hid, UNSEEN, HIDDEN_AT_MOST)
         judge = np.fmin.reduceat(m, self.r_starts)   # every seen metric of a group counts
         judge[np.isnan(judge)] = UNSEEN
         mean = np.add.reduceat(judge, self.g_starts) / self.g_count
