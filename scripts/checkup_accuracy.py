@@ -35,13 +35,13 @@ def rows(clips: Path) -> list[dict]:
         tid, video = test_for(str(toml.with_suffix(".mp4")), tests)
         truths = trial_truths(toml, tid)
         for trial in find_trials(tests[tid], records_from_video(video)):
-            side = trial.side
-            truth = match(trial.start_s, trial.end_s, [t for t in truths if t["side"] == side])
-            if truth is None:
-                continue
-            out.append({"clip": toml.stem, "test": tid, "side": side, "view": "far" if "-far-" in toml.stem
-                        else "near", "value": trial.value(side), "truth": truth["value"],
-                        "valid": trial.valid, "reason": trial.reason})
+            for side in [trial.side] if trial.side else list(trial.values):
+                truth = match(trial.start_s, trial.end_s, [t for t in truths if t["side"] == side])
+                if truth is None:
+                    continue
+                out.append({"clip": toml.stem, "test": tid, "side": side, "view": "far" if "-far-" in toml.stem
+                            else "near", "value": trial.value(side), "truth": truth["value"],
+                            "valid": trial.valid, "reason": trial.reason, "unit": tests[tid].metric.unit})
     return out
 
 
@@ -49,7 +49,7 @@ def table(found: list[dict]) -> str:
     groups = defaultdict(list)
     for r in found:
         groups[(r["test"], r["side"], r["view"])].append(r)
-    lines = ["| test | side | camera | trials (valid) | mean error° | worst° | repeatability SD° |",
+    lines = ["| test | side | camera | trials (valid) | mean error | worst | repeatability SD |",
              "|---|---|---|---|---|---|---|"]
     for (test, side, view), rs in sorted(groups.items()):
         counted = [r for r in rs if r["valid"]] if view == "near" else rs
@@ -57,12 +57,13 @@ def table(found: list[dict]) -> str:
         if not len(err):
             lines.append(f"| {test} | {side} | {view} | {len(rs)} (0) | – | – | – |")
             continue
-        sd = f"{err.std(ddof=1):.1f}" if len(err) > 1 else "–"
+        u, nd = ("°", 1) if rs[0]["unit"] == "deg" else (" torso", 3)
+        sd = f"{err.std(ddof=1):.{nd}f}{u}" if len(err) > 1 else "–"
         lines.append(f"| {test} | {side} | {view} | {len(rs)} ({sum(r['valid'] for r in rs)}) | "
-                     f"{err.mean():+.1f} | {np.abs(err).max():.1f} | {sd} |")
+                     f"{err.mean():+.{nd}f}{u} | {np.abs(err).max():.{nd}f}{u} | {sd} |")
     rejected = [r for r in found if not r["valid"]]
     lines.append("")
-    lines += [f"- rejected: {r['clip']} {r['side']} trial (truth {r['truth']:g}°, read {r['value']:g}°): "
+    lines += [f"- rejected: {r['clip']} {r['side']} trial (truth {r['truth']:g}, read {r['value']:g}): "
               f"{r['reason']}" for r in rejected]
     return "\n".join(lines)
 

@@ -87,8 +87,9 @@ def lunge(facing: int, back_deg: float = 20.0, front_deg: float = 90.0) -> dict:
     Front (left) thigh `front_deg` ahead of the vertical trunk (90 = horizontal) with the
     shin vertical; back (right) thigh `back_deg` behind the vertical, shin on the floor.
     """
-    front_knee = at((300.0, 280.0), -90 + front_deg, 90)
-    back_knee = at((302.0, 281.0), -90 - back_deg, 90)  # from the right hip of side_view()
+    mid_hip = (301.0, 280.5)  # of side_view(): hip_ext measures each thigh from the mid-hip
+    front_knee = at(mid_hip, -90 + front_deg, 90)
+    back_knee = at(mid_hip, -90 - back_deg, 90)
     fk, bk = front_knee, back_knee
     pts = side_view(1) | {
         "left_knee": fk, "left_ankle": (fk[0], fk[1] + 90), "left_heel": (fk[0] - 5, fk[1] + 95),

@@ -148,3 +148,39 @@ def test_results_stored_in_the_history_and_the_change_shown(tmp_path):
     second = build_result(TESTS, {"hamstrings": find_trials(HAM, _raise("left", [80])) +
                                   find_trials(HAM, _raise("right", [72]))}, [{"file": "b.mp4"}], before)
     assert second["changes"][1] == "Hamstrings: active straight-leg raise, right: 60 -> 72° (+12°)"
+
+
+ADD = TESTS["adductors"]
+
+
+def _butterfly(spread: list[float], knee_h: float = 0.3, trunk: float = 3.0) -> list[Record]:
+    """Front view: knees apart `spread` (torso lengths) frame by frame, knee height knee_h while
+    spread (0.02 with the knees up: they hide the feet, as MediaPipe reads it)."""
+    out = []
+    for i, k in enumerate(spread):
+        h = knee_h if k > 1.0 else 0.02
+        vals = {"knees_apart": k, "knee_floor_left": h, "knee_floor_right": h + 0.05, "knee_left": 30.0,
+                "knee_right": 30.0, "trunk_lean": trunk, "body_width": 0.55}
+        out.append(Record(i / FPS, vals, None))
+    return out
+
+
+def test_butterfly_trials_found_by_the_knees_spreading_not_by_their_height():
+    up, down = [0.65] * 10, [1.7] * 20
+    trials = find_trials(ADD, _butterfly(up + down + up + down + up))
+    assert [(t.start_s, t.end_s) for t in trials] == [(1.0, 2.9), (4.0, 5.9)]
+    assert all(t.valid for t in trials)
+    assert trials[0].values == {"left": 0.3, "right": 0.35}       # two decimals for torso lengths
+
+
+def test_a_skeleton_misread_throughout_is_said_before_the_view_and_instead_of_no_trial():
+    folded = _butterfly([0.7] * 60, trunk=150.0)                    # never spreads: no trial
+    (trial,) = find_trials(ADD, folded)
+    assert not trial.valid and trial.reason.startswith("the trunk was folded forward or read upside down")
+    assert math.isnan(trial.value("left")) and (trial.start_s, trial.end_s) == (0.0, 5.9)
+    side_on = [Record(r.t_s, r.values | {"body_width": 0.2}, None) for r in _butterfly([1.7] * 30, trunk=150.0)]
+    (trial,) = find_trials(ADD, side_on)                             # also not facing the camera:
+    assert trial.reason.startswith("the trunk was folded")          # the misread is the reason
+    block = evaluate_test(ADD, find_trials(ADD, folded))
+    assert block["sides"]["left"]["value"] is None and "left adductor not measured" in block["finding"].lower()
+    assert find_trials(ADD, _butterfly([0.7] * 60)) == []           # upright, never spread: no trial

@@ -169,3 +169,35 @@ def test_one_euro_spike_guard_follows_a_smooth_move():
     xs = np.linspace(30.0, 120.0, 30)                            # 3 deg per frame, steady
     guarded, plain = _run(OneEuro(spike_window=7), xs), _run(OneEuro(), xs)
     assert guarded == pytest.approx(plain, abs=1e-9)
+
+
+# the back knee of a rendered lunge, as MediaPipe read it (hip-flexor-lunge-shallow-left, 7.7-8.5 s):
+# kneel_shift in torso lengths, with a two-frame glitch (the back leg folded toward the front one)
+LUNGE_SHIFT = [0.17, 0.18, 0.18, -0.01, -0.13, 0.17, 0.22, 0.22, 0.22]
+
+
+def test_glitch_slack_is_in_the_metrics_unit():
+    from posecheck.measure.lookahead import centred_smooth, gaussian_weights
+    from posecheck.measure.spikes import slack_of
+
+    flat = np.array([[0.20, 20.0]] * 4 + [[-0.10, 50.0]] + [[0.20, 20.0]] * 4)   # torso, degrees
+    w = gaussian_weights(4, 1.2)
+    one = centred_smooth(flat, 3, w)                                   # slack 1 everywhere
+    assert one[0] < 0.15                                               # 0.3 torso never flagged
+    assert one[1] == pytest.approx(20.0, abs=1e-6)                     # 30 degrees always
+    per_unit = centred_smooth(flat, 3, w, slack=np.array([slack_of("kneel_shift"), slack_of("hip_left")]))
+    assert per_unit == pytest.approx([0.20, 20.0], abs=1e-6)
+    assert slack_of("kneel_shift") == 0.02 and slack_of("hip_left") == 1.0
+
+
+def test_median_metrics_ride_over_a_two_frame_glitch():
+    from posecheck.measure.lookahead import centred_smooth, gaussian_weights
+    from posecheck.measure.spikes import median_mask
+
+    win = np.array(LUNGE_SHIFT)[:, None]
+    w = gaussian_weights(4, 1.2)
+    mean = centred_smooth(win, 4, w, slack=0.02)
+    assert mean[0] < 0.12          # the -0.01 frame hides behind the other glitch: hold broken
+    med = centred_smooth(win, 4, w, slack=0.02, median=median_mask(["kneel_shift"]))
+    assert med[0] == pytest.approx(0.18, abs=1e-6)
+    assert median_mask(["kneel_shift", "hip_ext_left"]).tolist() == [True, False]

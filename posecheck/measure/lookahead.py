@@ -47,11 +47,14 @@ def nanmedian0(a: np.ndarray) -> np.ndarray:
 
 
 def centred_smooth(window: np.ndarray, centre: int, weights: np.ndarray,
-                   hampel_k: float = 3.0) -> np.ndarray:
+                   hampel_k: float = 3.0, slack: float | np.ndarray = 1.0,
+                   median: np.ndarray | None = None) -> np.ndarray:
     """Smoothed value at `centre` of window (n_frames, n_metrics), nan-aware.
 
     `weights` is aligned so that weights[half] multiplies the centre frame. A frame
     whose value is unknown at the centre stays unknown: smoothing never invents one.
+    `slack` (per metric column, its unit: `measure.spikes`) is added to the outlier bound;
+    `median` (bool per column) takes the window's median there instead (`measure.spikes`).
     """
     half = (len(weights) - 1) // 2
     lo = centre - half
@@ -61,11 +64,13 @@ def centred_smooth(window: np.ndarray, centre: int, weights: np.ndarray,
         warnings.simplefilter("ignore", RuntimeWarning)  # all-unknown columns stay nan
         med = nanmedian0(seg)
         mad = 1.4826 * nanmedian0(np.abs(seg - med))
-        outlier = np.abs(seg - med) > hampel_k * np.maximum(mad, 1e-6) + 1.0
+        outlier = np.abs(seg - med) > hampel_k * np.maximum(mad, 1e-6) + slack
         ok = np.isfinite(seg) & ~outlier
         wts = np.where(ok, w[:, None], 0.0)
         total = wts.sum(axis=0)
         out = np.where(total > 0, (np.where(ok, seg, 0.0) * wts).sum(axis=0) / total, np.nan)
+        if median is not None:
+            out = np.where(median, med, out)
     out[~np.isfinite(window[centre])] = np.nan
     return out
 
@@ -73,8 +78,10 @@ def centred_smooth(window: np.ndarray, centre: int, weights: np.ndarray,
 class DelayLine:
     """Push measured frames in; get them back `half` frames later, smoothed."""
 
-    def __init__(self, half: int, sigma_frames: float):
+    def __init__(self, half: int, sigma_frames: float, slack: float | np.ndarray = 1.0,
+                 median: np.ndarray | None = None):
         self.half = max(0, int(half))
+        self.slack, self.median = slack, median
         self.weights = gaussian_weights(self.half, sigma_frames)
         self._items: deque[Item] = deque()
         self._next = 0  # position in _items of the next frame to release
@@ -95,7 +102,8 @@ class DelayLine:
     def _release(self) -> Item:
         window = np.stack([it.raw for it in self._items])
         item = self._items[self._next]
-        item.smooth = centred_smooth(window, self._next, self.weights)
+        item.smooth = centred_smooth(window, self._next, self.weights, slack=self.slack,
+                                     median=self.median)
         self._next += 1
         while self._next > self.half:  # keep only `half` frames of history
             self._items.popleft()

@@ -34,6 +34,7 @@ class OneEuro:
     d_cutoff: float = 1.0     # Hz, for the speed estimate
     max_gap_s: float = 0.5
     spike_window: int = 0     # > 0: causal Hampel over the last N raw values (see `_spike`)
+    spike_slack: float = 1.0  # in the metric's unit (`measure.spikes`)
     _x: float = field(default=math.nan, repr=False)
     _dx: float = field(default=0.0, repr=False)
     _t: float = field(default=math.nan, repr=False)
@@ -44,7 +45,7 @@ class OneEuro:
         self._recent.clear()
 
     def _spike(self, x: float) -> bool:
-        """A value far from the median of the recent raw values (3 scaled MADs + 1 unit, the
+        """A value far from the median of the recent raw values (3 scaled MADs + `spike_slack`, the
         offline Hampel's rule) is a glitch, e.g. MediaPipe swapping the legs for a few frames.
         It is kept in the window, so a real new level wins once it is the majority
         (after spike_window // 2 + 1 frames) while shorter glitches never reach the output."""
@@ -57,7 +58,7 @@ class OneEuro:
         # statistics.median: ~20x cheaper than numpy on 7 values, and this runs per metric per frame
         med = statistics.median(recent)
         mad = 1.4826 * statistics.median(abs(v - med) for v in recent)
-        return abs(x - med) > 3.0 * mad + 1.0
+        return abs(x - med) > 3.0 * mad + self.spike_slack
 
     def __call__(self, t_s: float, x: float) -> float:
         if not math.isfinite(x):

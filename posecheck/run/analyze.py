@@ -20,6 +20,7 @@ from posecheck.coach.catalog import get_stretch, load_catalog
 from posecheck.coach.catalog.schema import with_style
 from posecheck.media.framelog import FrameLog
 from posecheck.measure.lookahead import DelayLine, Item
+from posecheck.measure.spikes import median_mask, slack_vector
 from posecheck.media.plots import plot_angles
 from posecheck.media.stage import Stage
 from posecheck.media.atomic import check_folder
@@ -166,7 +167,8 @@ class _Run:
 
     def _loop(self, source, log, writer, counts, stop, fps) -> float:
         """Poses on this thread, the rest on a stage thread; the last frame's time."""
-        line = DelayLine(round(SMOOTH_HALF_S * fps), SMOOTH_SIGMA_S * fps)
+        line = DelayLine(round(SMOOTH_HALF_S * fps), SMOOTH_SIGMA_S * fps,
+                         slack_vector(self.names), median_mask(self.names))
         last_t = 0.0
 
         def after_pose(job) -> None:  # off the inference thread: overlaps the next detect

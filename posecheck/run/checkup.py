@@ -53,12 +53,13 @@ def records_from_video(path: Path, model: str | None = None) -> list[Record]:
     from posecheck.measure import metrics
     from posecheck.measure.sides import SwapCorrector, near_side
     from posecheck.measure.smoothing import OneEuroDict
+    from posecheck.measure.spikes import spike_overrides
     from posecheck.media.videoio import VideoReader
     from posecheck.pose.engine import PoseEngine
 
     if not path.is_file():
         raise InputError(f"no such video: {path}")
-    swap, smooth, out = SwapCorrector(), OneEuroDict(spike_window=7), []
+    swap, smooth, out = SwapCorrector(), OneEuroDict(spike_window=7, overrides=spike_overrides()), []
     reader = VideoReader(path)
     with PoseEngine(model, mode="video") as engine:
         for frame in reader:

@@ -92,6 +92,7 @@ class LiveCheckup:
     def run(self) -> dict:
         from posecheck.measure.sides import SwapCorrector
         from posecheck.measure.smoothing import OneEuroDict
+        from posecheck.measure.spikes import spike_overrides
         from posecheck.media.capture import LatestFrameSource
         from posecheck.media.livesink import Sink
         from posecheck.pose.engine import PoseEngine
@@ -100,7 +101,7 @@ class LiveCheckup:
             from posecheck.media.speech import Speaker
 
             self.speaker = Speaker.create(warn=self.echo)
-        self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7)
+        self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7, overrides=spike_overrides())
         source = LatestFrameSource(self.source_spec, realtime=self.realtime)
         engine = PoseEngine(self.opts.model, mode="video")
         sink = Sink(_Options(self.window, self.record), source.fps, source.size, source.kind == "camera")

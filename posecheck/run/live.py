@@ -150,6 +150,7 @@ class LiveSession:
         from posecheck.pose.engine import PoseEngine
         from posecheck.measure.sides import SwapCorrector
         from posecheck.measure.smoothing import OneEuroDict
+        from posecheck.measure.spikes import spike_overrides
 
         if self.opts.speak and self.speaker is None:
             from posecheck.media.speech import Speaker
@@ -157,7 +158,7 @@ class LiveSession:
             self.speaker = Speaker.create(warn=self.echo)
         self.voice = Voice(self.speaker if self.opts.speak else None)
         # 7 raw values: glitches of up to 3 frames are dropped, as analyze's Hampel does
-        self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7)
+        self.swap, self.smooth = SwapCorrector(), OneEuroDict(spike_window=7, overrides=spike_overrides())
         # open the source first: a wrong camera index fails before the model loads
         source = LatestFrameSource(self.opts.source, realtime=self.opts.realtime)
         self.source = source

@@ -17,6 +17,7 @@ import numpy as np
 
 from posecheck.measure import metrics
 from posecheck.measure.lookahead import DelayLine, Item
+from posecheck.measure.spikes import median_mask, slack_vector
 from posecheck.measure.sides import SwapCorrector
 from posecheck.pose.landmarks import N_LANDMARKS, Pose
 
@@ -82,7 +83,7 @@ def replay_values(data: dict, smooth_half_s: float = 0.4, sigma_s: float = 0.12)
     as `analyze` does (its SMOOTH_HALF_S / SMOOTH_SIGMA_S are the defaults)."""
     fps = float(data["fps"])
     names = list(metrics.METRICS)
-    line = DelayLine(round(smooth_half_s * fps), sigma_s * fps)
+    line = DelayLine(round(smooth_half_s * fps), sigma_s * fps, slack_vector(names), median_mask(names))
     swap = SwapCorrector()
     out = []
 

@@ -14,6 +14,9 @@ from posecheck.synth.skeleton import pose_skeleton
 from posecheck.synth.timeline import PoseTrack, load_timeline
 
 
+BOTH_KNEES = ("adductors",)   # unsided tests: a value per knee in each trial
+
+
 def _angle(u: np.ndarray, v: np.ndarray) -> float:
     c = float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
     return math.degrees(math.acos(max(-1.0, min(1.0, c))))
@@ -31,11 +34,18 @@ def _truth(test_id: str, lm: np.ndarray, side: str) -> float:
         return 180.0 - _angle(P(f"{side}_shoulder") - P(f"{side}_hip"), P(f"{side}_knee") - P(f"{side}_hip"))
     if test_id == "side-bend":           # trunk line from vertical
         return _angle(mid("shoulder") - mid("hip"), np.array([0.0, 1.0, 0.0]))
+    other = "right" if side == "left" else "left"
+    if test_id == "piriformis":          # the supporting (other) thigh from the trunk line
+        return 180.0 - _angle(P(f"{other}_shoulder") - P(f"{other}_hip"), P(f"{other}_knee") - P(f"{other}_hip"))
+    if test_id == "adductors":           # knee height above the floor (lowest point), torso lengths
+        floor = float(lm[:, 1].min())
+        return (P(f"{side}_knee")[1] - floor) / float(np.linalg.norm(mid("shoulder") - mid("hip")))
     raise ValueError(f"no 3D truth for check-up test {test_id!r}")
 
 
 def trial_truths(timeline: str | Path, test_id: str) -> list[dict]:
-    """[{start_s, end_s, side, value}] for every held key of the timeline."""
+    """[{start_s, end_s, side, value}] for every held key of the timeline (both sides, one
+    row each, for a test measured on both knees at once)."""
     tl = load_timeline(timeline)
     track = PoseTrack(tl)
     out, t = [], 0.0
@@ -43,8 +53,10 @@ def trial_truths(timeline: str | Path, test_id: str) -> list[dict]:
         t += key.move_s
         if key.phase == "hold":
             lm = pose_skeleton(angles).landmarks
-            out.append({"start_s": round(t, 3), "end_s": round(t + key.hold_s, 3), "side": key.side,
-                        "value": round(_truth(test_id, lm, key.side), 2), "set": dict(key.overrides)})
+            for side in ("left", "right") if test_id in BOTH_KNEES else (key.side,):
+                out.append({"start_s": round(t, 3), "end_s": round(t + key.hold_s, 3), "side": side,
+                            "value": round(_truth(test_id, lm, side), 2 if test_id not in BOTH_KNEES else 3),
+                            "set": dict(key.overrides)})
         t += key.hold_s
     return out
 

@@ -17,6 +17,8 @@ A test file (data/<id>.toml)::
     signed = "right"                # optional: value as is for this side, negated for the other
     start = 25                      # a trial is the value above this (rising from rest) ...
     min_s = 0.8                     # ... for at least this long
+    trial_by = "knees_apart"        # optional: trials are this metric rising above trial_start
+    trial_start = 1.0               # instead (when the measured value reads wrong at rest)
     higher_is_better = true
     noise = 5                       # the smallest left/right difference that is real (unit of the metric)
     noise_source = "..."            # how `noise` was derived
@@ -31,6 +33,8 @@ A test file (data/<id>.toml)::
     metric = "leg_raise_{other}"
     max = 15
     reason = "the other leg lifted off the floor"
+    skeleton = false                # true: the rule checks the skeleton is read right (judged
+                                    # before the camera view, whose checks need a right skeleton)
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ class Metric:
     higher_is_better: bool = True
     noise: float = 5.0
     noise_source: str = ""
+    trial_by: str | None = None
+    trial_start: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class Rule:
     reason: str
     min: float = -math.inf
     max: float = math.inf
+    skeleton: bool = False     # a check that the skeleton itself is read right: judged first
 
     def broken(self, value: float) -> bool:
         return not (self.min <= value <= self.max)
@@ -136,7 +143,9 @@ def _metric(path: Path, raw) -> Metric:
                       unit=METRICS[name.replace("{side}", "left").replace("{other}", "right")].unit,
                       signed=raw.get("signed"), min_s=float(raw.get("min_s", 0.8)),
                       higher_is_better=bool(raw.get("higher_is_better", True)),
-                      noise=float(raw["noise"]), noise_source=str(raw.get("noise_source", "")))
+                      noise=float(raw["noise"]), noise_source=str(raw.get("noise_source", "")),
+                      trial_by=_known_metric(path, "metric.trial_by", raw["trial_by"]) if "trial_by" in raw else None,
+                      trial_start=float(raw.get("trial_start", 0.0)))
     except (KeyError, TypeError, ValueError) as err:
         raise _fail(path, "metric", f"needs numbers start and noise ({err})") from None
 
@@ -149,7 +158,7 @@ def _rules(path: Path, raw) -> tuple[Rule, ...]:
             raise _fail(path, key, "needs metric, reason and min and/or max")
         rules.append(Rule(_known_metric(path, key + ".metric", _text(path, r, "metric")),
                           _text(path, r, "reason"), float(r.get("min", -math.inf)),
-                          float(r.get("max", math.inf))))
+                          float(r.get("max", math.inf)), bool(r.get("skeleton", False))))
     return tuple(rules)
 
 

@@ -74,6 +74,8 @@ def _frame_level(test: CheckupTest, rec: Record) -> tuple[float, str | None]:
     if rec.values is None:
         return math.nan, None
     side = frame_side(test, rec.values)
+    if test.metric.trial_by:      # trials found by another metric than the one measured
+        return rec.values.get(test.metric.trial_by, math.nan) - test.metric.trial_start, side
     if test.sided:
         v = side_value(test, rec.values, side) if side else math.nan
     else:
@@ -125,7 +127,18 @@ def find_trials(test: CheckupTest, records: list[Record]) -> list[Trial]:
         top = float(np.nanpercentile(seg, 90))
         peak = [i + k for k in range(j - i) if seg[k] >= top * (1 - PLATEAU)]
         trials.append(_judge(test, [records[k] for k in peak], side, times[i], times[j - 1]))
-    return trials
+    return trials or _misread(test, records)
+
+
+def _misread(test: CheckupTest, records: list[Record]) -> list[Trial]:
+    """No trial found: when the skeleton itself was misread throughout (a skeleton rule broken
+    in the recording's frames), one invalid trial saying so, not a silent "no trial"."""
+    seen = [r for r in records if r.values]
+    reason = _broken([r for r in test.rules if r.skeleton], seen, [SIDES[0]] if seen else [])
+    if not reason or reason.startswith("low confidence"):
+        return []
+    values = {s: math.nan for s in (SIDES if not test.sided else ())}
+    return [Trial(None, round(seen[0].t_s, 2), round(seen[-1].t_s, 2), values, False, reason)]
 
 
 def _median(recs: list[Record], name: str) -> tuple[float, float]:
@@ -141,7 +154,8 @@ def _judge(test: CheckupTest, peak: list[Record], side: str | None, t0: float, t
     for s in sides:
         vals = np.array([side_value(test, r.values, s) for r in peak], float)
         vals = vals[np.isfinite(vals)]
-        values[s] = round(float(np.median(vals)), 1) if len(vals) else math.nan
+        digits = 1 if test.metric.unit == "deg" else 2
+        values[s] = round(float(np.median(vals)), digits) if len(vals) else math.nan
     trial = Trial(side if test.sided else None, round(float(t0), 2), round(float(t1), 2), values,
                   peak_frames=len(peak))
     trial.valid, trial.reason = _validity(test, peak, side, sides)
@@ -155,18 +169,23 @@ def _validity(test: CheckupTest, peak: list[Record], side: str | None, sides: li
     seen = _median(peak, metric)[1]
     if seen < MIN_SEEN:
         return False, f"low confidence: the camera could not see your {body_part(metric)} well"
-    view = _view_problem(test, peak, side)
-    if view:
-        return False, view
+    first = [r for r in test.rules if r.skeleton]
+    problem = (_broken(first, peak, sides) or _view_problem(test, peak, side)
+               or _broken([r for r in test.rules if not r.skeleton], peak, sides))
+    return (False, problem) if problem else (True, "")
+
+
+def _broken(rules, peak: list[Record], sides: list[str]) -> str:
+    """The reason of the first rule the peak frames break ("" when none)."""
     for s in sides:
-        for rule in test.rules:
+        for rule in rules:
             name = resolve(rule.metric, s)
             value, seen = _median(peak, name)
             if seen < MIN_SEEN:
-                return False, f"low confidence: the camera could not see your {body_part(name)} well"
+                return f"low confidence: the camera could not see your {body_part(name)} well"
             if rule.broken(value):
-                return False, rule.reason
-    return True, ""
+                return rule.reason
+    return ""
 
 
 def _view_problem(test: CheckupTest, peak: list[Record], side: str | None) -> str:
