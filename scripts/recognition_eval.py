@@ -1,7 +1,7 @@
 """Recognition evaluation: a confusion matrix of `--stretch auto` over every kind of clip.
 
     python scripts/recognition_eval.py [--only STRETCH ...] [--cache DIR] [--jobs N] [--no-renders]
-                                       [--real DIR] [--markdown]
+                                       [--size WxH] [--real DIR] [--markdown]
 
 Clips (posecheck.run.recogeval): the samples; renders of every catalogue stretch from both
 sides at the camera yaws of scripts/recognition_set.toml, each with a 5 s form fault inside
@@ -34,7 +34,11 @@ def collect(args) -> list[ev.Clip]:
     clips = [c for c in ev.sample_clips(REPO / "samples") if not args.only or c.stretch in args.only]
     if not args.no_renders:
         data = ev.load_set(REPO / "scripts" / "recognition_set.toml")
-        clips += ev.render_clips(data, cache / "renders", ev.render_specs(data, tuple(args.only)), args.jobs)
+        if args.size:
+            data["render"]["size"] = [int(x) for x in args.size.lower().split("x")]
+        w, h = data["render"]["size"]
+        clips += ev.render_clips(data, cache / f"renders-{w}x{h}", ev.render_specs(data, tuple(args.only)),
+                                 args.jobs)
     real = Path(args.real)
     if real.is_dir():
         clips += [c for c in ev.photo_clips(real, cache / "photos") if not args.only or c.stretch in args.only]
@@ -53,7 +57,7 @@ def run(clips, cache: Path) -> list[ev.Verdict]:
         out.append(v)
         runner = f"{v.runner_up[0]} {v.runner_up[1]:.2f}" if v.runner_up else "-"
         print(f"{'ok ' if v.right else 'BAD'} {clip.kind:6s} {clip.name:44s} truth={clip.stretch or '-'}"
-              f"/{clip.side or '-'} said={v.label}/{v.side or '-'} conf={v.confidence:.2f} 2nd={runner}"
+              f"/{clip.side or '-'} said={v.label}{f'({v.guess})' if v.label == 'unsure' else ''}/{v.side or '-'} conf={v.confidence:.2f} 2nd={runner}"
               f"{' SPLIT' if v.split else ''}{f' longest={v.longest_s:.1f}s' if clip.stretch is None else ''}",
               flush=True)
     return out
@@ -114,6 +118,7 @@ def main() -> int:
     p.add_argument("--real", default=str(REPO.parent / "shared" / "data" / "real"))
     p.add_argument("--jobs", type=int, default=1)
     p.add_argument("--no-renders", action="store_true")
+    p.add_argument("--size", help="render size WxH (default: the set's)")
     p.add_argument("--markdown", action="store_true")
     args = p.parse_args()
     verdicts = run(collect(args), Path(args.cache))

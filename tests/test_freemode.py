@@ -63,13 +63,21 @@ def test_n_cycles_to_the_next_candidate_until_the_position_changes():
 
 
 # -- real clips: live free mode vs analyze --stretch auto ----------------------------------
-@pytest.mark.parametrize("name", ["knee-to-chest-other-leg-lifted-left", "hip-flexor-lunge-right"])
+# Every sample: scripts/freemode_check.py (two model runs a clip, too slow for the suite;
+# docs/ACCURACY.md has its result). Here one sample of each way free mode can part from
+# analyze: a fault inside the hold, several holds in a row, a change of side, a kneeling
+# posture, the face-up stretch live's set-up found hardest, and no stretch at all.
+FREE_SUBSET = {"knee-to-chest-other-leg-lifted-left": 1, "bridge-reps": 3, "supine-hamstring-even": 2,
+               "childs-pose": 1, "piriformis-left": 1, "idle-standing": 0}   # name: holds
+
+
+@pytest.mark.parametrize("name", sorted(FREE_SUBSET))
 def test_free_live_finds_the_holds_analyze_auto_finds(name, model):
     from posecheck.run.freecheck import auto_analyze, compare, free_live
 
     live = free_live(SAMPLES / f"{name}.mp4", realtime=False)
     offline = auto_analyze(SAMPLES / f"{name}.mp4")
-    assert offline["holds"], offline
-    assert compare(live, offline) == []
+    assert len(offline["holds"]) == FREE_SUBSET[name], offline["holds"]
+    assert compare(live, offline) == []       # same count and sides, ends within 1 s
     assert live["stretch"] == offline["stretch"]
-    assert [s["stretch"] for s in live["segments"]] == [offline["stretch"]]
+    assert {s["stretch"] for s in live["segments"]} == ({offline["stretch"]} if FREE_SUBSET[name] else set())

@@ -91,6 +91,40 @@ def test_a_change_of_side_splits_the_segment():
     assert segs[1]["start_s"] == pytest.approx(8.0, abs=0.5)
 
 
+def test_a_change_of_side_never_replays_frames_the_coach_has_seen():
+    """The stretch's one coach saw every frame of the first side: its new segment's backlog
+    starts after them (a replay went back in time: analyze auto crashed on a side change)."""
+    left = {**IDLE, "elbow_left": 80.0, "tilt_left": 1.0, "tilt_right": 0.0}
+    right = {**IDLE, "elbow_right": 80.0, "tilt_left": 0.0, "tilt_right": 1.0}
+    rec, fed = Recognizer(TOY), []      # (t, stretch) as a caller feeds its coaches
+    for i in range(int(17 * FPS)):
+        t = i / FPS
+        values = left if 1.0 <= t < 8.0 else right if 8.0 <= t < 15.0 else IDLE
+        sid = rec.update(t, dict(values))
+        fed += [(bt, sid) for bt, _ in rec.take_backlog()] + ([(t, sid)] if sid else [])
+    times = [t for t, sid in fed if sid == "s"]
+    assert times == sorted(set(times)) and len(times) > 100   # each frame once, in order
+
+
+def test_a_knee_hidden_behind_the_other_counts_as_together_but_less_than_seen():
+    """Side view of both knees hugged: the far knee unseen. The double knee hug wins over a
+    single one (whose other foot is unseen too), by less than with both knees seen."""
+    from posecheck.coach.recogscore import Scorer
+
+    cat = {k: v for k, v in load_catalog(user_dir=False).items() if not v.partner}
+    scorer, ids = Scorer(list(cat.values())), list(cat)
+    lying = {"facing_up": 0.99, "trunk_rise": 0.5, "shoulder_floor": 0.05, "hip_floor": 0.04,
+             "trunk_lean": 90.0, "body_yaw": 88.0}
+    hidden = {**lying, "hip_right": 60.0, "foot_lift_right": 0.8, "knee_right": 60.0,
+              "knee_floor_right": 0.9, "ankle_to_knee_left": 0.9}
+    seen = {**hidden, "hip_left": 58.0, "foot_lift_left": 0.8, "knee_left": 62.0,
+            "knee_floor_left": 0.9, "knees_apart": 0.1, "ankle_to_knee_right": 0.9}
+    s_hidden, s_seen = scorer.scores(hidden)[0], scorer.scores(seen)[0]
+    dk, k2c = ids.index("double-knee-to-chest"), ids.index("knee-to-chest")
+    assert s_hidden[dk] > s_hidden[k2c] + 0.1
+    assert s_hidden[dk] < s_seen[dk] - 0.05
+
+
 def _stretch2(sid: str, core: tuple, form: tuple) -> Stretch:
     """A stretch with one core judge and one form check (both on the same body, any view)."""
     judges = (Judge(core[0], Band(*core[1:]), Band(core[1] - 5, core[2] + 5)),

@@ -14,7 +14,8 @@ posture first, then what the limbs do, form checks weighed less). Segments have 
   bent knee of a hamstring stretch, hips off the heels in child's pose); another stretch takes
   over from a live segment only by beating it by SWITCH_MARGIN for SWITCH_S (longer than
   a fault is held), or at once when the segment's window average is below KEEP and the
-  body has left its position (it is lapsing). A change of side splits a segment;
+  body has left its position (it is lapsing), or when its mean score so far is below WEAK
+  (it never was a held stretch). A change of side splits a segment;
 - consecutive segments of one stretch and side less than MERGE_S apart are one; segments
   shorter than MIN_S, or less confident than MIN_CONF (the mean score over the segment: not
   a catalogue stretch), are not reported.
@@ -47,6 +48,7 @@ FAULT_KEEP_S = 8.0  # ... or this long while the body keeps the stretch's positi
 IN_POSITION = 0.5   # the orientation and posture fit that counts as keeping the position
 SWITCH_MARGIN = 0.15  # another stretch takes over a live segment by this much...
 SWITCH_S = 8.0        # ... held this long (a 5 s form fault, with the moves into and out of it, is not a new stretch)
+WEAK = 0.55           # ... or at once when the segment's mean score so far is below this
 MERGE_S = 8.0       # consecutive segments of one stretch and side closer than this are one
                     # (a fault that left the position briefly: hips off the heels in child's pose)
 MIN_S = 2.5         # shorter segments are not reported...
@@ -66,6 +68,7 @@ class Segment:
     end_s: float
     score_sum: np.ndarray = field(default_factory=lambda: np.zeros(0))
     frames: int = 0
+    own: list[float] = field(default_factory=lambda: [0.0, 0.0])  # own score sum, frames: all frames
 
     def add(self, score: np.ndarray) -> None:
         self.score_sum = score.copy() if not self.frames else self.score_sum + score
@@ -80,7 +83,8 @@ class Segment:
 
 class Recognizer:
     def __init__(self, catalog):
-        self.stretches: list[Stretch] = list(catalog.values())
+        # a partner stretch shares its solo twin's angles: the twin is what is recognised
+        self.stretches: list[Stretch] = [s for s in catalog.values() if not s.partner]
         self.ids = [s.id for s in self.stretches]
         self.scorer = Scorer(self.stretches)
         n = len(self.stretches)
@@ -94,6 +98,7 @@ class Recognizer:
         self._last_kept = -np.inf
         self._challenger: tuple[int, float] | None = None
         self._backlog: list[tuple[float, dict | None]] = []
+        self._coached_until = np.full(n, -np.inf)   # the last frame each stretch was current for
         self.update_id: str | None = None
 
     # -- per frame ---------------------------------------------------------------
@@ -123,7 +128,7 @@ class Recognizer:
         elif best != self._current and ready and lead >= MARGIN and \
                 avg[best] >= avg[self._current] + SWITCH_MARGIN:
             lapsing = avg[self._current] < KEEP and self.scorer.last_fit[self._current] < IN_POSITION
-            if lapsing:                     # out of its position too: it gives way at once
+            if lapsing or self._weak():     # out of its position, or never held well: it gives way
                 self._start(best, t_s)
             elif self._challenger is None or self._challenger[0] != best:
                 self._challenger = (best, t_s)
@@ -133,6 +138,8 @@ class Recognizer:
             self._challenger = None
             if self._side_changed(self._current):
                 self._start(self._current, t_s)
+        if self._current is not None:
+            self._coached_until[self._current] = t_s
         self.update_id = self.ids[self._current] if self._current is not None else None
         return self.update_id
 
@@ -167,9 +174,17 @@ class Recognizer:
         for si in np.flatnonzero(~good & (t_s - self._last_good > GAP_S)):
             self._run_start[si] = None
 
+    def _weak(self) -> bool:
+        """The live segment's mean score is below WEAK: a rest pose that looked like the stretch
+        (legs straight read as a slight twist), not a hold a fault could be part of."""
+        total, frames = self._segments[-1].own
+        return frames > 0 and total / frames < WEAK
+
     def _keep(self, cur: int, t_s: float, score: np.ndarray) -> None:
         """A segment runs while its stretch scores KEEP; KEEP_S without that ends it."""
         seg = self._segments[-1]
+        seg.own[0] += float(score[cur])
+        seg.own[1] += 1
         if score[cur] >= KEEP:
             seg.end_s = t_s
             seg.add(score)
@@ -210,7 +225,9 @@ class Recognizer:
         past = [(t, s, v) for t, s, sd, v in self.history if t >= run]
         for _, s, _ in past:
             seg.add(s)
-        self._backlog = [(t, v) for t, _, v in past if t < now]
+        seg.own = [float(seg.score_sum[si]) if seg.frames else 0.0, float(seg.frames)]
+        # (a change of side: the stretch's coach has seen those frames already, never twice)
+        self._backlog = [(t, v) for t, _, v in past if self._coached_until[si] < t < now]
         self._segments.append(seg)
         self._current, self._challenger, self._last_kept = si, None, now
 

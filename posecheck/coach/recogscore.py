@@ -26,6 +26,11 @@ from posecheck.coach.catalog.schema import Stretch, resolve
 from posecheck.coach.posture import fits, gates_of, soft
 
 UNSEEN = 0.25      # membership of a judged metric the camera cannot see
+# ... except when it is unseen because one knee hides behind the other (a pure side view of
+# both knees pulled in): the knees are then together in the picture, evidence for a hint that
+# wants them together (double knee-to-chest) but never against one (docs/ACCURACY.md)
+HIDDEN_TOGETHER = {"knees_apart": 0.0}
+HIDDEN_AT_MOST = 0.75   # weaker than seen: a figure-4's hidden supporting knee looks the same
 UNIQUE_BONUS = 0.25  # the u above, for a stretch alone in its posture
 FORM_FLOOR = 0.6    # the score kept when every form check fails
 TOL = {"deg": 10.0, "torso": 0.2}  # soft-band tolerance beyond the leave band, per unit
@@ -61,6 +66,12 @@ class _Rows:
         return self.names.index(name)
 
 
+def one_knee_hidden(values: dict) -> bool:
+    """One knee seen, the other not (its height above the floor needs only the knee)."""
+    seen = [math.isfinite(values.get(f"knee_floor_{s}", math.nan)) for s in ("left", "right")]
+    return seen[0] != seen[1] and math.isnan(values.get("knees_apart", math.nan))
+
+
 class Scorer:
     """`score, sides = Scorer(stretches).scores(values)`: one score per stretch, its best side."""
 
@@ -87,6 +98,10 @@ class Scorer:
         self.names = rows.names
         self.r_metric = np.array(rows.metric)
         self.r_lo, self.r_hi, self.r_tol = (np.array(x, float) for x in (rows.lo, rows.hi, rows.tol))
+        hidden = [(r, HIDDEN_TOGETHER[self.names[i]]) for r, i in enumerate(rows.metric)
+                  if self.names[i] in HIDDEN_TOGETHER]
+        self.r_hidden = np.array([r for r, _ in hidden], int)
+        self.r_hidden_value = np.array([x for _, x in hidden], float)
         self.r_starts = np.flatnonzero(np.r_[True, np.diff(rows.judge) != 0])
         group = np.array(rows.group)
         self.g_starts = np.flatnonzero(np.r_[True, np.diff(group) != 0])
@@ -105,6 +120,10 @@ class Scorer:
         """Per option: (core blend, worst core membership); the form checks fold into core."""
         v = np.array([values.get(name, math.nan) for name in self.names])
         m = soft(v[self.r_metric], self.r_lo, self.r_hi, self.r_tol)
+        if one_knee_hidden(values):
+            rows = self.r_hidden
+            hid = soft(self.r_hidden_value, self.r_lo[rows], self.r_hi[rows], self.r_tol[rows])
+            m[rows] = np.clip(hid, UNSEEN, HIDDEN_AT_MOST)
         judge = np.fmin.reduceat(m, self.r_starts)   # every seen metric of a group counts
         judge[np.isnan(judge)] = UNSEEN
         mean = np.add.reduceat(judge, self.g_starts) / self.g_count

@@ -59,7 +59,8 @@ def finish_history(session, summary: dict) -> dict:
     """Write the session's end (every step's coach) to the history; -> the summary unchanged."""
     coaches = []
     for step in session.steps:
-        if step.coach is not None:   # free mode: one coach per recognised stretch
-            coaches += list(getattr(step.coach, "coaches", {}).values()) or [step.coach]
+        if step.coach is not None:   # free mode: one coach per recognised stretch (maybe none)
+            free = getattr(step.coach, "coaches", None)
+            coaches += list(free.values()) if free is not None else [step.coach]
     session.history.finish(coaches, summary)
     return summary
