@@ -169,7 +169,7 @@ def section_ab(variant: Path, plan: Plan) -> str:
                            "--reps", str(plan.reps), "--runs", "1"], capture_output=True, text=True)
     if proc.returncode:
         raise RuntimeError(common.last_error(proc.stderr))
-    return (f"### Proposed fix, A/B ({variant}: see /work/bench-fixes.patch), sample clip, full model\n\n"
+    return (f"### Proposed fix, A/B ({variant.name}: a patched copy of this tree), sample clip, full model\n\n"
             + proc.stdout.strip())
 
 
