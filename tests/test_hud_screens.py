@@ -64,7 +64,10 @@ def _shots(display: str, proc, trace: Path, want, keys: dict | None = None, time
             continue
         last = before[-1]
         label = want_label(last)
-        if label and all(want_label(ln) == label for ln in after) and label not in got:
+        # a frame's trace line is written before the window repaints (at waitKey): only when
+        # the line before it has the same label is a frame of that label surely on screen
+        shown = len(before) >= 2 and want_label(before[-2]) == label
+        if label and shown and all(want_label(ln) == label for ln in after) and label not in got:
             got[label] = (shot, last, _window_rect(display))
         for (screen, status), key in (keys or {}).items():
             if (last["screen"], last.get("status")) == (screen, status) and (screen, status) not in sent:
