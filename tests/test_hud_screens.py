@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("POSECHECK_TEST_SAMPLES", REPO / "samples"))
 SHOTS = Path(os.environ.get("POSECHECK_SHOTS", "")) if os.environ.get("POSECHECK_SHOTS") else None
 TOL = 14        # colour tolerance, 0-255
+SETTLE_S = 0.3  # how long a screen must have been traced before a grab counts as showing it
 
 
 def _near(img: np.ndarray, colour, tol: int = TOL) -> np.ndarray:
@@ -64,13 +65,19 @@ def _shots(display: str, proc, trace: Path, want, keys: dict | None = None, time
             continue
         last = before[-1]
         label = want_label(last)
-        # a frame's trace line is written before the window repaints (at waitKey): only when
-        # the line before it has the same label is a frame of that label surely on screen
-        shown = len(before) >= 2 and want_label(before[-2]) == label
+        # a frame's trace line is written before the window repaints, and the X server shows
+        # it later still: only a label traced for SETTLE_S before the grab is surely on screen
+        since = t0
+        for ln in reversed(before):          # when this label's run of frames began
+            if want_label(ln) != label:
+                break
+            since = ln["t"]
+        shown = t0 - since >= SETTLE_S
         if label and shown and all(want_label(ln) == label for ln in after) and label not in got:
             got[label] = (shot, last, _window_rect(display))
         for (screen, status), key in (keys or {}).items():
-            if (last["screen"], last.get("status")) == (screen, status) and (screen, status) not in sent:
+            if (last["screen"], last.get("status")) == (screen, status) and (screen, status) not in sent \
+                    and want_label(last) in got:      # answer only once its screen is captured
                 subprocess.run(["xdotool", "key", key], env=dict(os.environ, DISPLAY=display), timeout=10)
                 sent.add((screen, status))
         time.sleep(0.05)     # the form-cue screen lasts ~0.5 s of the clip
