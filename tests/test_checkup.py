@@ -42,28 +42,19 @@ def _run(names, tmp: Path) -> dict:
     return checkup_videos([str(p) for p in _clips(names)], opts, echo=lambda m: None)
 
 
-@pytest.fixture(scope="module")
-def imbalance(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("checkup")
-    return tmp, _run(IMBALANCE, tmp)
+def _checkup_run(names, folder: str):
+    """A module-scoped fixture: the check-up of `names`, run once in its own folder."""
+    @pytest.fixture(scope="module")
+    def run(tmp_path_factory):
+        tmp = tmp_path_factory.mktemp(folder)
+        return tmp, _run(names, tmp)
+    return run
 
 
-@pytest.fixture(scope="module")
-def others(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("checkup-others")
-    return tmp, _run(OTHERS, tmp)
-
-
-@pytest.fixture(scope="module")
-def far(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("checkup-far")
-    return tmp, _run(FAR, tmp)
-
-
-@pytest.fixture(scope="module")
-def symmetric(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("checkup-sym")
-    return tmp, _run(SYMMETRIC, tmp)
+imbalance = _checkup_run(IMBALANCE, "checkup")
+others = _checkup_run(OTHERS, "checkup-others")
+far = _checkup_run(FAR, "checkup-far")
+symmetric = _checkup_run(SYMMETRIC, "checkup-sym")
 
 
 def _truths(test_id: str, names) -> list[dict]:

@@ -97,8 +97,7 @@ class Sink:
         if not self.window:
             return rec
         frac = min(left / total, 1.0) if total > 0 else 0.0     # shrinks as the countdown runs out
-        return self.screen.next_up(self.window_size(), image, heading, name, stretch.position, side, left, frac,
-                                   mirrored=self.mirror)
+        return self.screen.next_up(self.window_size(), heading, name, stretch.position, side, left, frac)
 
     def draw_plain(self, image, pose):
         rec = self._record(lambda: overlay.draw_overlay(image, pose, None, None, mirrored=self.mirror))

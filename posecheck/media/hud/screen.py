@@ -72,7 +72,7 @@ class Screen:
         self.last = {"screen": "setup", "status": info.status, "lines": info.lines}
         return canvas
 
-    def next_up(self, size, frame, heading, name, setup, side, left_s, frac, mirrored=False) -> np.ndarray:
+    def next_up(self, size, heading, name, setup, side, left_s, frac) -> np.ndarray:
         canvas = self._new(size)
         self.last_boxes = cards.next_up(canvas, self.layout, heading, name, setup, side, left_s, frac)
         self.last = {"screen": "next", "status": name}

@@ -25,14 +25,6 @@ def fill(img: np.ndarray, r: Rect, colour) -> None:
     cv2.rectangle(img, (r.x, r.y), (r.x1 - 1, r.y1 - 1), colour, -1)
 
 
-def shade(img: np.ndarray, r: Rect, alpha: float) -> None:
-    h, w = img.shape[:2]
-    x0, y0, x1, y1 = max(r.x, 0), max(r.y, 0), min(r.x1, w), min(r.y1, h)
-    if x1 > x0 and y1 > y0:
-        roi = img[y0:y1, x0:x1]
-        roi[:] = cv2.convertScaleAbs(roi, alpha=1.0 - alpha)
-
-
 def progress(img: np.ndarray, r: Rect, frac: float, colour) -> None:
     """A thick horizontal bar, filled to `frac`."""
     fill(img, r, TRACK)
