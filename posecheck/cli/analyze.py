@@ -145,18 +145,29 @@ def _where(results: list[dict]) -> None:
 
 
 def _table(results: list[dict]) -> None:
+    """One row per video; notes and errors go below the table, whole, so a narrow terminal
+    folds names instead of cutting them."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("video", "stretch", "pose frames", "holds", "reps", "cues", "result")
+    table = Table("video", "stretch", "frames with pose", "holds", "reps", "cues", "result")
+    for col in table.columns:
+        col.overflow = "fold"
+    below = []
     for r in results:
-        s = r.get("summary")
+        name, s = Path(r["video"]).name, r.get("summary")
         if s is None:
-            table.add_row(Path(r["video"]).name, "", "", "", "", "", f"[red]failed: {r['error']}")
+            table.add_row(name, "", "", "", "", "", "[red]failed")
+            below.append(f"[red]{name}: {r['error']}")
             continue
-        holds = ", ".join(f"{h['side'] or '-'} {h['duration_s']:.1f}s{'✓' if h['completed'] else ''}"
+        holds = "\n".join(f"{h['side'] or '-'} {h['duration_s']:.1f}s{'✓' if h['completed'] else ''}"
                           for h in s["holds"]) or "none"
-        table.add_row(Path(r["video"]).name, str(s["stretch"]), f"{s['frames_with_pose']}/{s['frames']}",
-                      holds, "" if s["reps"] is None else str(s["reps"]), str(len(s["cues"])),
-                      "[yellow]" + "; ".join(s["notes"]) if s.get("notes") else "[green]ok")
-    Console(stderr=False).print(table)
+        notes = s.get("notes") or []
+        below += [f"[yellow]{name}: {n}" for n in notes]
+        table.add_row(name, str(s["stretch"]), f"{s['frames_with_pose']}/{s['frames']}", holds,
+                      "" if s["reps"] is None else str(s["reps"]), str(len(s["cues"])),
+                      "[yellow]see note" if notes else "[green]ok")
+    console = Console(stderr=False)
+    console.print(table)
+    for line in below:
+        console.print(line, highlight=False)

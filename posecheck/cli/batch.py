@@ -102,6 +102,8 @@ def _table(rows, out: Path) -> None:
     from rich.table import Table
 
     table = Table("video", "status", "stretch", "pose frames", "holds", "reps", "tries", title=f"posecheck batch -> {out}")
+    for col in table.columns:
+        col.overflow = "fold"  # a narrow terminal wraps names and errors instead of cutting them
     colour = {"done": "green", "skipped": "cyan", "failed": "red"}
     for r in rows:
         s = r.summary or {}
