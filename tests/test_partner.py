@@ -299,8 +299,28 @@ def test_a_standing_helper_alone_in_frame_is_not_coached_in_a_lying_stretch():
     """MediaPipe sometimes finds only the standing helper (the patient lying flat or behind
     them): no coaching then, rather than the helper's angles; a standing stretch still is."""
     patient, helper = _people("partner-hamstring-right-between", 60)
-    tracker = PersonTracker(scorer=_scorer("partner-hamstring"))
+    tracker = PersonTracker(scorer=_scorer("partner-hamstring"), helper=True)
     assert tracker.choose([helper], 6.0) is None and tracker.others == [helper]
     assert tracker.choose([patient], 6.1) is patient
     assert PersonTracker(scorer=_scorer("standing-hamstring")).choose([helper], 6.0) is helper
     assert PersonTracker().choose([helper], 6.0) is helper         # no stretch given: as before
+    # a solo floor stretch: whoever is alone in frame is coached, standing or not (a photo
+    # from above reads as standing; a person who stands up is told to get into position)
+    assert PersonTracker(scorer=_scorer("knee-to-chest")).choose([helper], 6.0) is helper
+
+
+def test_alone_the_person_seen_elsewhere_is_taken_once_steady_and_fitting():
+    """A cut in the video (or a low frame rate): the one person in view jumped further than a
+    step. Taken after NEWCOMER_S when they fit the stretch; never when they do not fit."""
+    patient, helper = _people("partner-hamstring-left-beside", 60)
+    x0, y0, x1, y1 = patient.bbox()
+    step = (1.2 * np.hypot(x1 - x0, y1 - y0), 0.0)  # beyond any frame-to-frame move
+    moved = [_pose(patient.xy + step, 6.1 + 0.1 * i, patient.size) for i in range(12)]
+    tracker = PersonTracker(scorer=_scorer("supine-hamstring"))
+    assert tracker.choose([patient], 6.0) is patient
+    chosen = [tracker.choose([p], p.t_s) for p in moved]
+    assert chosen[:10] == [None] * 10 and chosen[10] is moved[10] and chosen[11] is moved[11]
+    tracker = PersonTracker(scorer=_scorer("supine-hamstring"))
+    tracker.choose([patient], 6.0)
+    standing_far = [_pose(helper.xy + step, 6.1 + 0.1 * i, helper.size) for i in range(12)]
+    assert all(tracker.choose([p], p.t_s) is None for p in standing_far)

@@ -75,7 +75,7 @@ class PoseEngine:
         self.mode = mode
         self.num_poses = num_poses
         self.min_confidence = min_confidence
-        self.tracker = PersonTracker(scorer=scorer)
+        self.tracker = PersonTracker(scorer=scorer, helper=helper)
         looks = num_poses is None and mode == "video"
         self.second = (SecondPerson(PROBE_HELPER, True) if helper else SecondPerson()) if looks else None
         self.painted = PaintedOut() if looks and helper else None

@@ -6,7 +6,9 @@ stretch's helper, a bystander): the person whose posture fits the stretch (a `sc
 passed in by run/, since pose/ knows nothing of stretches) is chosen, then followed by
 landmark continuity, never by size, so a larger standing helper who leans over them or
 crosses their limbs is not taken instead. Never jumps to someone else while the coached
-person is merely lost for a moment.
+person is merely lost for a moment; but alone in frame, one person steadily in view elsewhere
+who fits the stretch is the coached person having moved faster than a frame's step (a low
+frame rate, a cut in the video), not a passer-by, and is taken after NEWCOMER_S.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ Scorer = Callable[[Pose], float]   # how well a candidate's posture fits the str
 FITS = 0.5        # a posture fit at or above this locks the choice among several people
 UNFIT = 0.1       # a standing person fitting the stretch less than this is not coached
 CROWD_S = 10.0    # after a second person was seen, this long the stricter continuity applies
+NEWCOMER_S = 1.0  # alone: one person seen this long elsewhere, fitting the stretch, is coached
 
 
 def _centre(pose: Pose) -> np.ndarray:
@@ -32,6 +35,11 @@ def _centre(pose: Pose) -> np.ndarray:
 def _scale(pose: Pose) -> float:
     x0, y0, x1, y1 = pose.bbox()
     return max(float(np.hypot(x1 - x0, y1 - y0)), 1.0)
+
+
+def _jump(pose: Pose, before: Pose) -> float:
+    """How far a person's centre moved, in units of their size before."""
+    return float(np.linalg.norm(_centre(pose) - _centre(before))) / _scale(before)
 
 
 def start_score(pose: Pose) -> float:
@@ -66,17 +74,22 @@ class PersonTracker:
     the same person. reacquire_s: how long the coached person may be missing before the
     tracker picks a new person (someone else walking through the frame meanwhile is
     ignored). scorer: posture fit of a candidate (None: size and centre decide).
+    helper: a helper is expected (partner stretch): someone standing alone is not coached
+    in a floor stretch; solo, they are (and told to get into position), never dropped.
     `others` holds the people of the last frame who are not the coached person.
     """
 
     max_jump: float = 0.5
     reacquire_s: float = 10.0
     scorer: Scorer | None = None
+    helper: bool = False   # a partner stretch: a standing person alone may be the helper
     others: list[Pose] = field(default_factory=list)
     _last: Pose | None = None
     _locked: bool = False
     _crowd_t: float = -np.inf
     _unfit_calls: int = 0
+    _new: Pose | None = None      # alone: the one person in view away from the coached one
+    _new_since: float = 0.0
 
     def choose(self, candidates: list[Pose], t_s: float) -> Pose | None:
         self.others = []
@@ -89,7 +102,7 @@ class PersonTracker:
             self._locked = False
         if not crowd:  # alone in frame: as a single-person tracker always did
             chosen = self._first(candidates) if self._last is None or not self._recent(t_s) \
-                else self._nearest(candidates, t_s)
+                else self._nearest(candidates, t_s) or self._newcomer(candidates, t_s)
             self._refit(chosen)
         elif not self._locked and len(candidates) > 1:
             chosen = self._first(candidates)
@@ -100,7 +113,7 @@ class PersonTracker:
         if chosen is not None and self._standing_unfit(chosen):
             chosen, self._last = None, None   # a standing helper is never the person stretched
         if chosen is not None:
-            self._last = chosen
+            self._last, self._new = chosen, None
             self.others = [p for p in candidates if p is not chosen]
         else:
             self.others = list(candidates)
@@ -117,7 +130,7 @@ class PersonTracker:
     def _standing_unfit(self, pose: Pose) -> bool:
         """Someone standing upright while the stretch is done on the floor (fit < UNFIT):
         the helper, with the person being stretched not (yet) detected by MediaPipe."""
-        if self.scorer is None or self._locked or not standing(pose):
+        if not self.helper or self.scorer is None or self._locked or not standing(pose):
             return False
         return self.scorer(pose) < UNFIT
 
@@ -146,10 +159,26 @@ class PersonTracker:
         return self.max_jump + 0.5 * gap
 
     def _nearest(self, candidates: list[Pose], t_s: float) -> Pose | None:
-        prev_c, prev_s = _centre(self._last), _scale(self._last)
-        dists = [float(np.linalg.norm(_centre(p) - prev_c)) for p in candidates]
+        dists = [_jump(p, self._last) for p in candidates]
         best = int(np.argmin(dists))
-        return candidates[best] if dists[best] <= prev_s * self._limit(t_s) else None
+        return candidates[best] if dists[best] <= self._limit(t_s) else None
+
+    def _newcomer(self, candidates: list[Pose], t_s: float) -> Pose | None:
+        """Alone, the coached person not where they were: the one person in view instead,
+        once followed for NEWCOMER_S and fitting the stretch's posture (no posture asked:
+        only after reacquire_s, as before)."""
+        (pose,) = candidates if len(candidates) == 1 else (None,)
+        if pose is None or self.scorer is None:
+            self._new = None
+            return None
+        if self._new is None or _jump(pose, self._new) > self.max_jump:
+            self._new, self._new_since = pose, t_s
+            return None
+        self._new = pose
+        if t_s - self._new_since < NEWCOMER_S or self.scorer(pose) < FITS:
+            return None
+        self._new, self._locked = None, True
+        return pose
 
     def _continuing(self, candidates: list[Pose], t_s: float) -> Pose | None:
         """With others around: the candidate whose landmarks are nearest the coached
@@ -159,7 +188,7 @@ class PersonTracker:
         return candidates[best] if dists[best] <= 0.5 * self._limit(t_s) else None
 
     def reset(self) -> None:
-        self._last = None
+        self._last = self._new = None
         self._locked = False
         self._crowd_t = -np.inf
         self.others = []
