@@ -83,3 +83,23 @@ def test_in_position_photo_starts_a_hold(measured, photo, side):
     expect = 7.9
     assert hold.duration_s == pytest.approx(expect, abs=0.11)
     assert hold.start_s == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.real
+@pytest.mark.shared
+@pytest.mark.parametrize("photo,stretch", [("fedb_Knee_Across_The_Body", "spinal-twist"),
+                                           ("fedb_Standing_Lateral_Stretch", "side-bend")])
+def test_photo_held_still_through_analyze_keeps_the_person(real_dir, model, tmp_path, photo, stretch):
+    """Rest photo then hold photo, with shake: the person is followed across the cut (the
+    hold photo reads as 'standing' from above and sits elsewhere in the picture) and the hold
+    is found, ending within 0.5 s of the clip's end of hold (its start waits for the dwell)."""
+    from posecheck.run.analyze import analyze
+    from posecheck.synth.photo_hold import photo_hold_clip
+
+    clip = photo_hold_clip(real_dir / f"{photo}_1.jpg", 6.0, fps=5, seed=1, rest_photo=real_dir / f"{photo}_0.jpg",
+                           rest_s=2.0, out=tmp_path / "p.mp4")
+    summary = analyze(clip.path, stretch, out_dir=tmp_path, model=model.path, annotate=False, plot=False)
+    assert summary["frames_with_pose"] >= summary["frames"] - 2
+    (hold,) = summary["holds"]
+    assert hold["start_s"] == pytest.approx(clip.hold_start_s, abs=1.0)
+    assert hold["end_s"] == pytest.approx(clip.hold_end_s, abs=0.5)
