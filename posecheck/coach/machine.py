@@ -26,6 +26,7 @@ from posecheck.coach.catalog.schema import Cue, Stretch, resolve
 from posecheck.coach.cues import CueSelector
 from posecheck.coach.reps import RepCounter
 from posecheck.coach.settle import Edges
+from posecheck.coach.startlevel import StartLevels
 from posecheck.coach.results import CoachResult, CueEvent, Feedback, Hold, asymmetry
 from posecheck.coach.judging import (Evaluation, JudgedMetric, Judgement, body_part, evaluate, judge_frame,
                       pick_side)
@@ -55,6 +56,7 @@ class Coach:
         self.rest_until = -math.inf
         self.switch_pending = False
         self.edges = Edges()
+        self.levels = StartLevels(stretch)   # from_start judges: the person's own start
         self._reset_attempt()
         # reps
         self.cycles = self.total_cycles = self.sets_done = 0
@@ -125,10 +127,13 @@ class Coach:
         holding = self.state in ("holding", "paused")
         if self.start_s is None:  # side free until a hold (or its dwell) begins
             self.side = pick_side(self.s, values, self.expected)
-        ev = evaluate(self.s, values, self.side, holding or self.start_s is not None)
+        lows = self.levels.lows(self.side)
+        ev = evaluate(self.s, values, self.side, holding or self.start_s is not None, lows)
         if ev.unseen:
             return self._unseen(t_s, ev.unseen, ev.judged, hidden_by_helper)
         self.last_seen = t_s
+        if self.start_s is None and not holding:
+            self.levels.push(t_s, self.side, ev.judged, lows)
         wanted = self._safety_and_faults(values, ev)
         if self.s.kind == "reps":
             return self._step_reps(t_s, values, ev, wanted)
