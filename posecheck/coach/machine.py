@@ -12,6 +12,8 @@ Timing, as a physio counts it:
   reached the target. A completed hold keeps counting until the person releases;
 - no pose, or a judged metric unseen, pauses the timer ("low_confidence"); after `lost_s`
   unseen a hold ends.
+- a `from_start` judge's lower edge may come from the person's own settled start position,
+  per side, before any hold (coach/startlevel.py).
 Dynamic stretches (kind "reps") count full cycles while in position (coach/reps.py); they
 have no holds. A hold stretch in rep style (`style = "reps"`) counts each top hold as a rep.
 Pure Python: `live` and `analyze` share it exactly.
