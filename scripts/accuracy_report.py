@@ -1,6 +1,7 @@
 """Write docs/ACCURACY.md: how well the pipeline measures the standard angles on floor stretches.
 
     python scripts/accuracy_report.py [--samples samples] [--out docs/ACCURACY.md] [--jobs N]
+    python scripts/accuracy_report.py --photos-only     # part 2 alone, rewritten in place
 
 Part 1, rendered samples (ground truth per frame): per stretch and per standard angle, the mean
 absolute error and the worst error of the pipeline's angle, split into the side nearer the
@@ -242,6 +243,14 @@ def write_report(out: Path, sample_part: list[str], photo_part: list[str], model
     out.write_text("\n".join(head + sample_part + [""] + photo_part + kept) + "\n")
 
 
+def replace_section(out: Path, part: list[str]) -> None:
+    """Rewrite the existing "## " section titled part[0] in place, the rest of the file as is."""
+    lines = out.read_text().splitlines()
+    start = lines.index(part[0])
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    out.write_text("\n".join(lines[:start] + part + [""] + lines[end:]) + "\n")
+
+
 def _own_sections(out: Path, generated: set[str]) -> list[str]:
     """The "## " sections of the existing file that this script does not write (kept as is)."""
     if not out.exists():
@@ -257,35 +266,8 @@ def _own_sections(out: Path, generated: set[str]) -> list[str]:
     return kept
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--samples", type=Path, default=REPO / "samples")
-    ap.add_argument("--out", type=Path, default=REPO / "docs" / "ACCURACY.md")
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--model", default=None, help="lite, full, heavy or a .task path")
-    ap.add_argument("--real", type=Path, default=REAL, help="folder of the real photos (skipped when absent)")
-    args = ap.parse_args(argv)
-
-    from posecheck.pose.modelstore import resolve_model
-
-    model = resolve_model(args.model)
-    samples = [s for s in find_samples(args.samples) if s.rendered]
-    print(f"{len(samples)} rendered samples ...", file=sys.stderr)
-    outcomes = run_samples(samples, RunOptions(model=args.model), args.jobs)
-    errors, detection, clips = sample_rows(outcomes, samples)
-    sample_part = ["## Rendered samples", "",
-                   f"{len(samples)} clips rendered by `posecheck samples render` (mannequin, randomised look "
-                   "and camera), each analysed with its stretch given.", "",
-                   "### Per stretch", ""] + overview_table(errors, detection) + [
-                   "", "### Per stretch and angle", ""] + detail_table(errors) + [
-                   "", "### All stretches, per angle", ""] + pooled_table(errors) + [
-                   "", "### Per clip (the `posecheck check` verdict: hold edges ±0.5 s of the settled interval, "
-                   "cues ±1 s, 10° near hip/knee MAE)", ""
-                   ] + clips_table(clips) + [
-                   "", "### Hold edges vs the settled interval", "",
-                   "The settled interval is the hold key's stay: from the end of the move into the pose to "
-                   "the start of the move out (moves are eased over 1-1.5 s). Error = found - settled.", ""
-                   ] + edges_table(clips)
+def photo_section(args, model: str) -> list[str]:
+    """Part 2: the real photos held still (run now), as the section's lines."""
     photo_part = ["## Real photos held still", ""]
     if not args.real.is_dir():
         photo_part.append(f"Skipped: {args.real} is absent.")
@@ -303,7 +285,46 @@ def main(argv=None) -> int:
             "ground-truth angle for a photo: **std** is the standard deviation of each hip/knee angle over "
             f"the hold (without its first and last {EDGE_S:g} s), **drift** the difference between the means "
             "of its first and last 2 s — both should be near 0 for a still body. **hold ok**: exactly one "
-            "hold found, start and end within ±0.5 s of the truth (the photo switch).", ""] + photo_table(results)
+            "hold found, start and end within ±0.5 s of the truth (the photo switch). "
+            f"Measured on {date.today().isoformat()} with the `{model}` model.", ""] + photo_table(results)
+    return photo_part
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--samples", type=Path, default=REPO / "samples")
+    ap.add_argument("--out", type=Path, default=REPO / "docs" / "ACCURACY.md")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--model", default=None, help="lite, full, heavy or a .task path")
+    ap.add_argument("--real", type=Path, default=REAL, help="folder of the real photos (skipped when absent)")
+    ap.add_argument("--photos-only", action="store_true", help="re-measure the real photos alone (in place)")
+    args = ap.parse_args(argv)
+
+    from posecheck.pose.modelstore import resolve_model
+
+    model = resolve_model(args.model)
+    if args.photos_only:
+        replace_section(args.out, photo_section(args, model.name))
+        print(f"wrote {args.out}", file=sys.stderr)
+        return 0
+    samples = [s for s in find_samples(args.samples) if s.rendered]
+    print(f"{len(samples)} rendered samples ...", file=sys.stderr)
+    outcomes = run_samples(samples, RunOptions(model=args.model), args.jobs)
+    errors, detection, clips = sample_rows(outcomes, samples)
+    sample_part = ["## Rendered samples", "",
+                   f"{len(samples)} clips rendered by `posecheck samples render` (mannequin, randomised look "
+                   "and camera), each analysed with its stretch given.", "",
+                   "### Per stretch", ""] + overview_table(errors, detection) + [
+                   "", "### Per stretch and angle", ""] + detail_table(errors) + [
+                   "", "### All stretches, per angle", ""] + pooled_table(errors) + [
+                   "", "### Per clip (the `posecheck check` verdict: hold edges ±0.5 s of the settled interval, "
+                   "cues ±1 s, 10° near hip/knee MAE)", ""
+                   ] + clips_table(clips) + [
+                   "", "### Hold edges vs the settled interval", "",
+                   "The settled interval is the hold key's stay: from the end of the move into the pose to "
+                   "the start of the move out (moves are eased over 1-1.5 s). Error = found - settled.", ""
+                   ] + edges_table(clips)
+    photo_part = photo_section(args, model.name)
     write_report(args.out, sample_part, photo_part, model.name)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

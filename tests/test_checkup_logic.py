@@ -150,6 +150,33 @@ def test_results_stored_in_the_history_and_the_change_shown(tmp_path):
     assert second["changes"][1] == "Hamstrings: active straight-leg raise, right: 60 -> 72° (+12°)"
 
 
+def test_a_second_checkup_keeps_the_users_routine_and_names_its_own(tmp_path):
+    """The first routine is `checkup`; the user edits it; the next check-ups write dated ids
+    beside it, every file loadable, and the report names the id `live --routine` takes."""
+    from posecheck.coach.routines import get_routine
+    from posecheck.run.checkup import CheckupOptions, build_result, report_lines, save
+
+    opts = CheckupOptions(out_dir=tmp_path / "out", routine_dir=tmp_path / "r", history=False)
+    results = []
+    for right in (60, 65, 70):
+        results.append(build_result(TESTS, {"hamstrings": find_trials(HAM, _raise("left", [80])) +
+                                            find_trials(HAM, _raise("right", [right]))}, [{"file": "a.mp4"}]))
+        save(results[-1], TESTS, opts)
+        if right == 60:
+            mine = (opts.routine_dir / "checkup.toml").read_text().replace("transition_s = 10", "transition_s = 20")
+            (opts.routine_dir / "checkup.toml").write_text(mine)          # the user's edit
+    day = results[0]["created"][:10]
+    ids = [r["routine"]["id"] for r in results]
+    assert ids == ["checkup", f"checkup-{day}", f"checkup-{day}-2"]
+    assert (opts.routine_dir / "checkup.toml").read_text() == mine
+    assert get_routine("checkup", [opts.routine_dir], user_dir=False).transition_s == 20
+    latest = get_routine(ids[2], [opts.routine_dir], user_dir=False)
+    assert latest.path == results[2]["routine"]["path"] and latest.name == f"Check-up routine ({day}-2)"
+    assert f"Your routine: posecheck live --routine {ids[2]} (written to {latest.path}; your earlier " \
+           "checkup.toml is kept as it was)" in report_lines(results[2])
+    assert sorted(p.name for p in opts.routine_dir.iterdir()) == sorted(f"{i}.toml" for i in ids)  # no temp left
+
+
 ADD = TESTS["adductors"]
 
 

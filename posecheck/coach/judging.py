@@ -32,11 +32,15 @@ class Evaluation:
     unsafe: list[str] = field(default_factory=list)
 
 
-def evaluate(stretch: Stretch, values: dict, side: str | None, holding: bool = False) -> Evaluation:
+def evaluate(stretch: Stretch, values: dict, side: str | None, holding: bool = False,
+             lows: dict[str, tuple[float, float]] | None = None) -> Evaluation:
+    """lows: metric -> (enter, leave) lower edges that replace the catalogue's (start levels)."""
     ev = Evaluation([])
     for judge in stretch.judges:
         enter, leave, safe = judge.bands(side)
         names = [resolve(m, side) for m in judge.metrics]
+        if lows and names[0] in lows:
+            enter, leave = Band(lows[names[0]][0], enter.hi), Band(lows[names[0]][1], leave.hi)
         known = [(n, values.get(n, math.nan)) for n in names]
         known = [(n, v) for n, v in known if not math.isnan(v)]
         if not known:

@@ -12,6 +12,8 @@ Timing, as a physio counts it:
   reached the target. A completed hold keeps counting until the person releases;
 - no pose, or a judged metric unseen, pauses the timer ("low_confidence"); after `lost_s`
   unseen a hold ends.
+- a `from_start` judge's lower edge may come from the person's own settled start position,
+  per side, before any hold (coach/startlevel.py).
 Dynamic stretches (kind "reps") count full cycles while in position (coach/reps.py); they
 have no holds. A hold stretch in rep style (`style = "reps"`) counts each top hold as a rep.
 Pure Python: `live` and `analyze` share it exactly.
@@ -26,6 +28,7 @@ from posecheck.coach.catalog.schema import Cue, Stretch, resolve
 from posecheck.coach.cues import CueSelector
 from posecheck.coach.reps import RepCounter
 from posecheck.coach.settle import Edges
+from posecheck.coach.startlevel import StartLevels
 from posecheck.coach.results import CoachResult, CueEvent, Feedback, Hold, asymmetry
 from posecheck.coach.judging import (Evaluation, JudgedMetric, Judgement, body_part, evaluate, judge_frame,
                       pick_side)
@@ -55,6 +58,7 @@ class Coach:
         self.rest_until = -math.inf
         self.switch_pending = False
         self.edges = Edges()
+        self.levels = StartLevels(stretch)   # from_start judges: the person's own start
         self._reset_attempt()
         # reps
         self.cycles = self.total_cycles = self.sets_done = 0
@@ -125,10 +129,13 @@ class Coach:
         holding = self.state in ("holding", "paused")
         if self.start_s is None:  # side free until a hold (or its dwell) begins
             self.side = pick_side(self.s, values, self.expected)
-        ev = evaluate(self.s, values, self.side, holding or self.start_s is not None)
+        lows = self.levels.lows(self.side)
+        ev = evaluate(self.s, values, self.side, holding or self.start_s is not None, lows)
         if ev.unseen:
             return self._unseen(t_s, ev.unseen, ev.judged, hidden_by_helper)
         self.last_seen = t_s
+        if self.start_s is None and not holding:
+            self.levels.push(t_s, self.side, ev.judged, lows)
         wanted = self._safety_and_faults(values, ev)
         if self.s.kind == "reps":
             return self._step_reps(t_s, values, ev, wanted)

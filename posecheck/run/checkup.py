@@ -83,28 +83,85 @@ def build_result(tests: dict, trials_by_test: dict, files: list[dict], previous:
     return result
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half file."""
+def _temp_copy(path: Path, text: str) -> Path:
+    """`text` in a hidden temporary file next to `path` (same folder: a rename or link is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, then rename: never a half file."""
+    tmp = _temp_copy(path, text)
+    try:
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_new(path: Path, text: str) -> bool:
+    """Write `path` whole only if no file has that name (False then): a hard link of the
+    temporary file fails rather than replace, so a file made meanwhile survives too."""
+    tmp = _temp_copy(path, text)
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:             # no hard links on this file system (FAT...): an exclusive create
+        try:
+            with path.open("x", encoding="utf-8") as fh:
+                fh.write(text)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _routine_ids_in(folder: Path) -> set[str]:
+    """The ids the routine files in `folder` use (an unreadable one: its file name)."""
+    from posecheck.coach.tomlfile import read_toml
+
+    ids = set()
+    for path in folder.glob("*.toml"):
+        try:
+            ids.add(str(read_toml(path).get("id", path.stem)))
+        except UsageError:
+            ids.add(path.stem)
+    return ids
+
+
+def write_routine(folder: Path, text_for, day: str) -> tuple[str, Path]:
+    """Write the routine (`text_for(id)`) under the first free id: `checkup`, then
+    `checkup-<day>`, `checkup-<day>-2`, ... An earlier routine, perhaps edited since, is the
+    user's: it is never replaced."""
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = _routine_ids_in(folder)
+    candidates = [ROUTINE_ID, f"{ROUTINE_ID}-{day}"] + [f"{ROUTINE_ID}-{day}-{n}" for n in range(2, 1000)]
+    for rid in candidates:
+        path = folder / f"{rid}.toml"
+        if rid not in taken and write_new(path, text_for(rid)):
+            return rid, path
+    raise InputError(f"{folder}: {len(candidates)} check-up routines already; remove old ones")
 
 
 def save(result: dict, tests: dict, opts: CheckupOptions) -> dict:
     """Write the result JSON and the routine file; returns their paths (also in the result)."""
     from posecheck.coach.routines import user_routine_dir
 
-    folder = opts.routine_dir or user_routine_dir()
-    routine_path = folder / f"{ROUTINE_ID}.toml"
+    routine_path = None
     if result["tests"]:
-        write_atomic(routine_path, routine_text(tests, result["tests"], result["created"]))
-        result["routine"] = {"id": ROUTINE_ID, "path": str(routine_path)}
+        rid, routine_path = write_routine(
+            opts.routine_dir or user_routine_dir(),
+            lambda rid: routine_text(tests, result["tests"], result["created"], rid), result["created"][:10])
+        result["routine"] = {"id": rid, "path": str(routine_path)}
     if opts.history and result["tests"]:
         from posecheck.run.checkup_history import record_checkup
 
@@ -113,7 +170,7 @@ def save(result: dict, tests: dict, opts: CheckupOptions) -> dict:
         result["history"] = {"session": sid} if sid is not None else None
     out = opts.out_dir / RESULT_NAME
     write_atomic(out, json.dumps(result, indent=1))
-    return {"result": out, "routine": routine_path if result["tests"] else None}
+    return {"result": out, "routine": routine_path}
 
 
 def previous_result(opts: CheckupOptions) -> dict | None:
@@ -161,7 +218,8 @@ def report_lines(result: dict) -> list[str]:
                       for t in v["trials"] if not t["valid"]]
     lines += [f"Since last time: {c}" for c in result.get("changes", [])]
     if result.get("routine"):
-        lines.append(f"Your routine: posecheck live --routine {result['routine']['id']} "
-                     f"(written to {result['routine']['path']})")
+        rid = result["routine"]["id"]
+        kept = "" if rid == ROUTINE_ID else f"; your earlier {ROUTINE_ID}.toml is kept as it was"
+        lines.append(f"Your routine: posecheck live --routine {rid} (written to {result['routine']['path']}{kept})")
     lines.append(result["note"])
     return lines

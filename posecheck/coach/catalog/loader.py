@@ -17,6 +17,7 @@ from posecheck.errors import UsageError
 from posecheck.measure.orientation import ORIENTATIONS
 from posecheck.coach.catalog.balancerule import parse_balance
 from posecheck.coach.catalog.dynamic import parse_reps, parse_styles
+from posecheck.coach.catalog.fromstart import parse_from_start
 from posecheck.coach.catalog.schema import (DOSE_LIMITS, KINDS, LOADS, MIN_HOLD_S, SIDE_PICKS, SIDES,
                                             TIMING_LIMITS, VIEWS, Band, Cue, Dose, Judge, SideRule,
                                             Stretch, Timing, resolve)
@@ -33,7 +34,7 @@ REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera"
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
 SIDE_RULE_KEYS = {"metric", "pick"}
 JUDGE_KEYS = {"metric", "also", "enter", "leave", "safe", "cue_low", "cue_high", "cue_unsafe", "signed",
-              "stenosis", "form"}
+              "stenosis", "form", "from_start"}
 BAND_KEYS = {"enter", "leave", "safe"}
 CUE_KEYS = {"id", "text", "priority", "safety", "metric", "above", "below"}
 TIMING_KEYS = {"dwell_s", "grace_s", "cue_cooldown_s", "lost_s", "min_visibility"}
@@ -241,8 +242,9 @@ def _judge(f: _File, t: dict, i: int, cue_ids: set[str], sided: bool, profile: b
     if signed and not sided:
         raise f.fail(f"{where}signed", "only means something for a sided stretch", "remove it")
     form = f.get(t, "form", lambda v: isinstance(v, bool), "true or false", where, False)
+    start = parse_from_start(f, t["from_start"], where) if "from_start" in t else None
     return Judge(metric, enter, leave, safe, cues["cue_low"], cues["cue_high"],
-                 cues["cue_unsafe"] or "ease-off", signed, tuple(also), form)
+                 cues["cue_unsafe"] or "ease-off", signed, tuple(also), form, start)
 
 
 def _hints(f: _File, data: dict, sides: tuple[str, ...]) -> tuple[Judge, ...]:

@@ -94,6 +94,20 @@ class SideRule:
 
 
 @dataclass(frozen=True)
+class FromStart:
+    """A judge's lower edge taken from the person's own start: in position also when the
+    metric is `enter` (to start) / `leave` (to stay) above the level it settled at, within
+    `still` over `settle_s`, while every other judge was in its band (coach/startlevel.py).
+    For a metric whose reading is offset per person and camera by more than the stretch
+    moves it (the lunge's hip shift); it only ever lowers the band's edge."""
+
+    enter: float
+    leave: float
+    still: float
+    settle_s: float = 1.0
+
+
+@dataclass(frozen=True)
 class Judge:
     """One judged metric: in position while in `enter` (to start) / `leave` (to stay).
 
@@ -116,6 +130,7 @@ class Judge:
     # a form check (keep the other foot down, trunk upright...): failing it is a fault inside
     # the stretch, cued, never a different stretch; recognition weighs it less
     form: bool = False
+    from_start: FromStart | None = None
 
     @property
     def metrics(self) -> tuple[str, ...]:

@@ -50,8 +50,9 @@ def _toml_value(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def routine_text(tests: dict[str, CheckupTest], results: list[dict], when: str) -> str:
-    """The routine file's text; its comments say why each step is there."""
+def routine_text(tests: dict[str, CheckupTest], results: list[dict], when: str,
+                 routine_id: str = ROUTINE_ID) -> str:
+    """The routine file's text, with this id; its comments say why each step is there."""
     steps = plan(tests, results)
     tight = any(_shortfall(tests[r["test"]], r) > 0 for r in results)
     lines = [f"# Made by `posecheck checkup` on {when} from its findings:"]
@@ -59,7 +60,8 @@ def routine_text(tests: dict[str, CheckupTest], results: list[dict], when: str) 
     lines += ["# Tightest first; the tighter side first, then an extra set for that side; catalogue doses."
               if tight else "# Nothing below the usual ranges: the tested stretches, for maintenance."]
     desc = ("Your check-up routine: " + ", ".join(dict.fromkeys(s["stretch"] for s in steps)))
-    lines += [f'id = "{ROUTINE_ID}"', 'name = "Check-up routine"', f"description = {_toml_value(desc)}",
+    name = "Check-up routine" + ("" if routine_id == ROUTINE_ID else f" ({routine_id[len(ROUTINE_ID) + 1:]})")
+    lines += [f'id = "{routine_id}"', f"name = {_toml_value(name)}", f"description = {_toml_value(desc)}",
               "transition_s = 10", ""]
     for step in steps:
         lines.append("[[step]]")
