@@ -117,18 +117,16 @@ def render_specs(data: dict, only: tuple[str, ...] = (), floor: bool = False) ->
     (its catalogue entry's set-up advice) is kept unless `floor`: every camera at the set's."""
     r, specs = data["render"], []
     for c in data["clip"]:
-        if only and c["stretch"] not in only:
-            continue
         views = ("near", "far") if c["view"] == "side" else ("front+", "front-")
         n = 0
         for view in views:
             for yaw in r["yaws"]:
                 side = ("left", "right")[n % 2] if c.get("sided") else None
-                n += 1
+                n += 1   # the seed counts every clip: a clip looks the same with or without --only
                 specs.append({"stretch": c["stretch"], "poses": c["poses"], "view": view, "yaw": yaw,
                               "side": side, "seed": 100 + len(specs),
                               "camera": {} if floor else dict(c.get("camera", {}))})
-    return specs
+    return [s for s in specs if not only or s["stretch"] in only]
 
 
 def _camera(spec: dict, r: dict) -> list[str]:
