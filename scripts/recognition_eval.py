@@ -1,12 +1,13 @@
 """Recognition evaluation: a confusion matrix of `--stretch auto` over every kind of clip.
 
     python scripts/recognition_eval.py [--only STRETCH ...] [--cache DIR] [--jobs N] [--no-renders]
-                                       [--size WxH] [--real DIR] [--markdown]
+                                       [--size WxH] [--floor] [--real DIR] [--markdown]
 
 Clips (posecheck.run.recogeval): the samples; renders of every catalogue stretch from both
 sides at the camera yaws of scripts/recognition_set.toml, each with a 5 s form fault inside
-the hold (rendered once, small, into the cache folder); the labelled in-position real photos
-held as clips; real footage of no stretch (squats, push-ups, lunges, walking). Renders and the
+the hold (rendered once, small, into the cache folder; from the camera its catalogue entry
+advises where the set names one, from the set's floor-height camera with --floor); the
+labelled in-position real photos held as clips; real footage of no stretch (squats, push-ups, lunges, walking). Renders and the
 pose model are heavy: run it under the project's heavy-job lock. Prints one line per clip,
 then the matrix (rows: truth, columns: what was said), per-stretch recall and precision,
 and how the confidence relates to being right.
@@ -37,7 +38,7 @@ def collect(args) -> list[ev.Clip]:
         if args.size:
             data["render"]["size"] = [int(x) for x in args.size.lower().split("x")]
         w, h = data["render"]["size"]
-        clips += ev.render_clips(data, cache / f"renders-{w}x{h}", ev.render_specs(data, tuple(args.only)),
+        clips += ev.render_clips(data, cache / f"renders-{w}x{h}", ev.render_specs(data, tuple(args.only), args.floor),
                                  args.jobs)
     real = Path(args.real)
     if real.is_dir():
@@ -119,6 +120,8 @@ def main() -> int:
     p.add_argument("--jobs", type=int, default=1)
     p.add_argument("--no-renders", action="store_true")
     p.add_argument("--size", help="render size WxH (default: the set's)")
+    p.add_argument("--floor", action="store_true", help="every render from the set's camera height, "
+                   "none from its catalogue entry's advice")
     p.add_argument("--markdown", action="store_true")
     args = p.parse_args()
     verdicts = run(collect(args), Path(args.cache))

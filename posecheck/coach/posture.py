@@ -113,7 +113,16 @@ def fits(values: dict, gates: list[tuple[str | None, str | None]]) -> np.ndarray
     """Each stretch's fit in [0, 1] (gates: `gates_of`): the weaker of its posture's and its
     orientation's membership (1 for what a stretch does not declare)."""
     post, ori = memberships(values), orient.memberships(values)
-    return np.array([min(post[p] if p else 1.0, ori[o] if o else 1.0) for p, o in gates])
+    return np.array([_fit(post, ori, p, o) for p, o in gates])
+
+
+def _fit(post: dict, ori: dict, want: str | None, facing: str | None) -> float:
+    """As `posture_problem` reads them: a clear orientation that the posture does not refine
+    settles it (face up *is* lying: the floor-height bands misread a camera off the side)."""
+    faced = ori[facing] if facing else 1.0
+    if want is None or (faced >= CLEAR_ORIENTATION and not refines(want, facing)):
+        return faced
+    return min(post[want], faced)
 
 
 def posture_problem(values: dict | None, stretch: Stretch) -> str | None:

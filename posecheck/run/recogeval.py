@@ -112,28 +112,36 @@ def load_set(path: Path) -> dict:
     return data
 
 
-def render_specs(data: dict, only: tuple[str, ...] = ()) -> list[dict]:
-    """One spec per stretch x view x yaw; sided stretches alternate sides."""
+def render_specs(data: dict, only: tuple[str, ...] = (), floor: bool = False) -> list[dict]:
+    """One spec per stretch x view x yaw; sided stretches alternate sides. A clip's `camera`
+    (its catalogue entry's set-up advice) is kept unless `floor`: every camera at the set's."""
     r, specs = data["render"], []
     for c in data["clip"]:
-        if only and c["stretch"] not in only:
-            continue
         views = ("near", "far") if c["view"] == "side" else ("front+", "front-")
         n = 0
         for view in views:
             for yaw in r["yaws"]:
                 side = ("left", "right")[n % 2] if c.get("sided") else None
-                n += 1
+                n += 1   # the seed counts every clip: a clip looks the same with or without --only
                 specs.append({"stretch": c["stretch"], "poses": c["poses"], "view": view, "yaw": yaw,
-                              "side": side, "seed": 100 + len(specs)})
-    return specs
+                              "side": side, "seed": 100 + len(specs),
+                              "camera": {} if floor else dict(c.get("camera", {}))})
+    return [s for s in specs if not only or s["stretch"] in only]
 
 
-def _azimuth(view: str, yaw: float, side: str | None) -> float:
+def _camera(spec: dict, r: dict) -> list[str]:
+    """The clip's [camera] lines. The yaw turns the camera both ways across the yaws, or,
+    where the set-up advice is to turn toward the feet (`toward_feet`), that way only."""
+    view, yaw, side, cam = spec["view"], spec["yaw"], spec["side"], spec.get("camera", {})
+    height = cam.get("height_m", r.get("height_m", 0.45))
     if view.startswith("front"):
-        return 90.0 + (yaw if view == "front+" else -yaw)
+        return ["[camera]", f"azimuth_deg = {90.0 + (yaw if view == 'front+' else -yaw):.1f}",
+                f"height_m = {height}"]
     az = {"near": 0.0, "far": 180.0}[view] + (180.0 if side == "left" else 0.0)
-    return az + (yaw if (yaw // 20) % 2 == 0 else -yaw)   # both signs across the yaws
+    if cam.get("toward_feet"):   # synth.clip turns the camera toward the lying person's feet
+        return ["[camera]", f"azimuth_deg = {az:.1f}", f"toward_feet_deg = {yaw}", f"height_m = {height}"]
+    az += yaw if (yaw // 20) % 2 == 0 else -yaw
+    return ["[camera]", f"azimuth_deg = {az:.1f}", f"height_m = {height}"]
 
 
 def _keys(spec: dict, r: dict) -> tuple[list[tuple], tuple, tuple]:
@@ -165,12 +173,12 @@ def render_clips(data: dict, cache: Path, specs: list[dict] | None = None, jobs:
     for spec in render_specs(data) if specs is None else specs:
         keys, hold, fault = _keys(spec, r)
         name = f"{spec['stretch']}-{spec['view']}-{spec['yaw']}-{spec['side'] or 'both'}"
-        az = _azimuth(spec["view"], spec["yaw"], spec["side"])
+        name += "-advised" if spec.get("camera") else ""   # the catalogue's camera, not the set's
         video = cache / f"{name}.mp4"
         if not video.exists():
             lines = [f"fps = {r['fps']}", f"size = {list(r['size'])}", f"seed = {spec['seed']}"]
             lines += [f'side = "{spec["side"]}"'] if spec["side"] else []
-            lines += ["[camera]", f"azimuth_deg = {az:.1f}", "height_m = 0.45"]
+            lines += _camera(spec, r)
             for pose, move, stay, phase in keys:
                 lines += ["[[keys]]", f'pose = "{pose}"', f"move_s = {move}", f"hold_s = {stay}",
                           f'phase = "{phase}"']
@@ -178,7 +186,7 @@ def render_clips(data: dict, cache: Path, specs: list[dict] | None = None, jobs:
             (cache / f"{name}.toml").write_text("\n".join(lines) + "\n")
             todo.append(name)
         clips.append(Clip(name, "render", video, spec["stretch"], spec["side"], hold, fault,
-                          f"{spec['view']} {spec['yaw']:g} deg"))
+                          f"{spec['view']} {spec['yaw']:g} deg" + (" (advised camera)" if spec.get("camera") else "")))
     if todo:
         samples_render(todo, out_dir=cache, samples_dir=cache, jobs=jobs)
     return clips
