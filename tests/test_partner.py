@@ -304,3 +304,66 @@ def test_a_standing_helper_alone_in_frame_is_not_coached_in_a_lying_stretch():
     assert tracker.choose([patient], 6.1) is patient
     assert PersonTracker(scorer=_scorer("standing-hamstring")).choose([helper], 6.0) is helper
     assert PersonTracker().choose([helper], 6.0) is helper         # no stretch given: as before
+
+
+# --- which leg the helper lifts (pure, on the renderer's landmarks) -------------------------
+
+@pytest.mark.parametrize("name", [n for n in PARTNER if "hamstring" in n])
+def test_the_raised_leg_is_labelled_on_the_side_the_helper_lifts(name):
+    """Helper in front of the mat or behind it, either side raised: the renderer's own
+    labels are never changed; with the legs' labels exchanged (MediaPipe's mistake) they are
+    put back on every frame of the hold; at rest (legs together) nothing is decided."""
+    from posecheck.pose.legs import legs_swapped, raised_label
+    from posecheck.pose.occlusion import front_margin
+    from posecheck.run.people import LIFT_FRONT, lifted_leg_kept, lifted_side
+
+    tr = _truth(name)
+    hold = 0
+    for i, f in enumerate(tr["frames"]):
+        patient, helper = _people(name, i)
+        front = front_margin(patient, helper) > LIFT_FRONT
+        assert np.array_equal(lifted_leg_kept(patient, front).xy, patient.xy), f"frame {i}"
+        if not 4.0 <= f["t_s"] <= 12.0:
+            continue
+        hold += 1
+        assert raised_label(patient) == lifted_side(patient, front) == tr["side"], f"frame {i}"
+        assert np.array_equal(lifted_leg_kept(legs_swapped(patient), front).xy, patient.xy), f"frame {i}"
+    assert hold == 81
+
+
+def test_both_legs_on_the_raised_one_leaves_the_resting_leg_unseen_and_bent_knees_are_left_alone():
+    from posecheck.pose.legs import LEG_PARTS
+    from posecheck.run.people import lifted_leg_kept
+
+    patient, helper = _people("partner-hamstring-right-between", 60)      # right leg raised
+    xy = patient.xy.copy()
+    for p in LEG_PARTS:                                                    # the left leg put on it
+        xy[INDEX[f"left_{p}"]] = xy[INDEX[f"right_{p}"]] + 2.0
+    both = _pose(xy, patient.t_s, patient.size)
+    kept = lifted_leg_kept(both, in_front(both, helper))
+    unseen = sorted(n for n in INDEX if kept.visibility[INDEX[n]] == 0.0)
+    assert unseen == sorted(f"left_{p}" for p in LEG_PARTS[1:])
+    hug, hug_helper = _people("partner-knees-to-chest-feet", 60)          # both knees up, bent
+    assert lifted_leg_kept(hug, in_front(hug, hug_helper)) is hug
+
+
+def test_a_leg_landmark_first_seen_counts_from_the_next_frame_once_a_helper_was_seen():
+    """MediaPipe puts the hidden far leg somewhere wrong on single frames (knees-to-chest
+    clips: hip 101-132° against 60-62°): a leg landmark unseen on the frame before is held
+    unseen for one frame; without a helper ever seen nothing is held."""
+    from posecheck.run.people import Helpers
+
+    patient, helper = _people("partner-knees-to-chest-beside", 60)
+    far = [INDEX[f"left_{p}"] for p in ("hip", "knee", "ankle")]
+    hidden_far = np.ones(33)
+    hidden_far[far] = 0.1
+    frames = [hidden_far, np.ones(33), np.ones(33)]          # the far leg appears on frame 1
+    for with_helper, expect in ((True, [0.1, 0.0, 1.0]), (False, [0.1, 1.0, 1.0])):
+        helpers = Helpers()
+        got = []
+        for i, vis in enumerate(frames):
+            p = Pose(6.0 + i / 10, patient.xy, patient.xy_norm, patient.world, vis, patient.presence, patient.size)
+            kept, _, _ = helpers.split(p, [helper] if with_helper else [])
+            got.append(float(kept.visibility[far[1]]))
+            assert kept.visibility[INDEX["right_knee"]] == 1.0
+        assert got == expect, (with_helper, got)
