@@ -1,8 +1,8 @@
 """The legs of a person lying on their back, one raised straight: which label is which.
 
 MediaPipe tells a lying person's legs apart poorly when one is raised (seen side-on the
-two hips project onto one point): it labels the raised leg as the other one, or puts both
-legs' landmarks on the raised leg. These pure functions name the raised leg by label,
+two hips project onto one point): it labels the raised leg as the other one, or puts the
+resting leg's landmarks on or beside the raised one. These pure functions name the raised leg by label,
 exchange the legs' labels (the rest of the body keeps its own) and mark a leg unseen.
 Which leg *should* be raised is decided by run/people.py (the one the helper lifts).
 """
@@ -20,7 +20,6 @@ RAISED_HIP = 150.0     # deg: a hip flexed below this lifts its leg off the floo
 STRAIGHT_KNEE = 140.0  # deg: a knee above this is straight (a raised leg, not a knee hug)
 APART = 40.0           # deg of hip angle between a raised leg and a resting one
 MIN_APART = 10.0       # deg between two raised legs for one to count as the higher
-TOGETHER = 0.15        # torso lengths: knees and ankles this close lie on one another
 
 _SWAP = np.array([INDEX[n.replace("left", "@").replace("right", "left").replace("@", "right")]
                   if any(n.endswith(p) for p in LEG_PARTS) else i for i, n in enumerate(LANDMARKS)])
@@ -66,15 +65,9 @@ def raised_label(pose: Pose) -> str | None:
     return None
 
 
-def legs_on_one_another(pose: Pose) -> bool:
-    """Both legs raised straight with knees and ankles together: one leg's landmarks were
-    put on the other (a straight-leg raise lifts one leg only)."""
-    if not (_raised_straight(pose, "left") and _raised_straight(pose, "right")):
-        return False
-    mid = lambda part: (pose.point(f"left_{part}") + pose.point(f"right_{part}")) / 2   # noqa: E731
-    torso = max(float(np.linalg.norm(mid("shoulder") - mid("hip"))), 1.0)
-    gap = max(float(np.linalg.norm(pose.point(f"left_{p}") - pose.point(f"right_{p}"))) for p in ("knee", "ankle"))
-    return gap <= TOGETHER * torso
+def straight_leg_up(pose: Pose) -> bool:
+    """A leg raised straight (a straight-leg raise, not both knees hugged)."""
+    return _raised_straight(pose, "left") or _raised_straight(pose, "right")
 
 
 _LEG_IDX = np.array([INDEX[f"{s}_{p}"] for s in ("left", "right") for p in LEG_PARTS])

@@ -15,8 +15,8 @@ from posecheck.coach.posture import memberships, posture_of
 from posecheck.measure import metrics
 from posecheck.measure.sides import near_side_from_face
 from posecheck.pose.landmarks import Pose
-from posecheck.pose.legs import (RAISED_HIP, first_sight_held, hip_angle, leg_hidden, legs_on_one_another,
-                                 legs_swapped, raised_label)
+from posecheck.pose.legs import (RAISED_HIP, first_sight_held, hip_angle, leg_hidden, legs_swapped, raised_label,
+                                 straight_leg_up)
 from posecheck.pose.occlusion import front_margin, hide_covered
 from posecheck.pose.tracking import Scorer
 
@@ -104,17 +104,16 @@ def lifted_leg_kept(patient: Pose, front: bool) -> Pose:
     the helper in front, the resting leg is the far one, behind the raised leg and the
     helper: MediaPipe puts it anywhere (on the raised leg, half raised), so unless it lies
     flat it is unseen, not raised."""
-    label = raised_label(patient)
-    together = label is None and legs_on_one_another(patient)
-    if label is None and not together:
+    if not straight_leg_up(patient):
         return patient
     side = lifted_side(patient, front)
     if side is None:
         return patient
+    label = raised_label(patient)
     if label is not None and label != side:
         patient = legs_swapped(patient)
     other = "right" if side == "left" else "left"
-    if front and (together or hip_angle(patient, other) < RAISED_HIP):
+    if front and hip_angle(patient, other) < RAISED_HIP:
         return leg_hidden(patient, other)
     return patient
 
