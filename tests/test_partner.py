@@ -368,3 +368,29 @@ def test_a_leg_landmark_first_seen_counts_from_the_next_frame_once_a_helper_was_
             got.append(float(kept.visibility[far[1]]))
             assert kept.visibility[INDEX["right_knee"]] == 1.0
         assert got == expect, (with_helper, got)
+
+
+def test_where_the_helper_stands_is_the_median_of_five_seconds_not_one_frames_feet():
+    """Helper at the feet a step toward the camera (their feet 0.31-0.33 torso lengths below
+    the patient's body line): with the feet read 0.25 torso lengths higher on every third
+    frame (under LIFT_FRONT alone), the raised leg is still put back on the left, the side
+    the helper lifts, on every hold frame."""
+    from posecheck.pose.legs import legs_swapped, raised_label
+    from posecheck.pose.occlusion import front_margin
+    from posecheck.run.people import LIFT_FRONT, Helpers
+
+    name = "partner-hamstring-left-feet"
+    tr, helpers, nudged = _truth(name), Helpers(), 0
+    feet = [INDEX[n] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel")]
+    torso = np.linalg.norm(np.subtract(*_people(name, 60)[0].xy[[INDEX["left_shoulder"], INDEX["left_hip"]]]))
+    for i, f in enumerate(tr["frames"]):
+        patient, helper = _people(name, i)
+        if i % 3 == 0:
+            xy = helper.xy.copy()
+            xy[feet, 1] -= 0.25 * torso
+            helper = _pose(xy, helper.t_s, helper.size)
+            nudged += front_margin(patient, helper) < LIFT_FRONT
+        kept, _, _ = helpers.split(legs_swapped(patient), [helper])
+        if 4.0 <= f["t_s"] <= 12.0:
+            assert raised_label(kept) == "left", f"frame {i}"
+    assert nudged >= 50     # the nudged frames alone would say "behind"
