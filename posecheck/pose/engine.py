@@ -60,9 +60,11 @@ class PoseEngine:
     on every frame, at about twice the cost when one person is alone (MediaPipe's person
     detector then runs on every frame, looking for the second). num_poses=None (analyze and
     live): video mode follows one person, looks for a second now and then (`SecondPerson`,
-    a few % more) and follows two only while two are there. helper=True (a partner stretch):
-    looks more often, and looks again behind a standing helper (`PaintedOut`). `others` are the people of the last frame who
-    are not the coached person (a partner stretch's helper).
+    a few % more) and follows two only while two are there; when only someone not to coach
+    is found (a standing helper, or a passer-by MediaPipe took instead of the coached
+    person), it looks again with them painted out (`PaintedOut`). helper=True (a partner
+    stretch): looks more often. `others` are the people of the last frame who are not the
+    coached person (a partner stretch's helper).
     """
 
     def __init__(self, model: str | Path | None = None, mode: str = "video", num_poses: int | None = 1,
@@ -78,7 +80,7 @@ class PoseEngine:
         self.tracker = PersonTracker(scorer=scorer, helper=helper)
         looks = num_poses is None and mode == "video"
         self.second = (SecondPerson(PROBE_HELPER, True) if helper else SecondPerson()) if looks else None
-        self.painted = PaintedOut() if looks and helper else None
+        self.painted = PaintedOut() if looks else None   # only runs while someone is refused
         self._landmarker = None
         self._last_ms = -1
         self._lock = threading.Lock()
@@ -157,8 +159,9 @@ class PoseEngine:
         return pose
 
     def _behind_helper(self, image_bgr: np.ndarray, size: tuple[int, int], t_s: float) -> Pose | None:
-        """Only someone not to coach was found (a standing helper): look again with them
-        painted out, for the person they hide from the detector."""
+        """Only someone not to coach was found (a standing helper; someone MediaPipe
+        followed instead of the coached person): look again with them painted out, for
+        the person they hide from the detector."""
         helper = max(self.tracker.others, key=lambda p: _area(p))
         result = self.painted.detect(image_bgr, helper, self._last_ms, _mp_image)
         return self.tracker.choose([*_to_poses(result, size, t_s), helper], t_s)

@@ -1,11 +1,14 @@
-"""Find the person MediaPipe misses behind or below a standing helper.
+"""Find the person MediaPipe misses behind or below a standing helper (or follows
+someone else instead of).
 
 With a helper standing over a person lying on the mat, MediaPipe's person detector finds
 the helper only (num_poses=2 or 3 too): the lying person's detection is dropped in favour
 of the overlapping standing one. Painting the helper's body out of the frame (thick
 strokes of the background's colour along their torso, head and limbs) and detecting
 again finds the lying person. The helper's forearms and hands are left in the picture:
-they rest on the person's ankle or knees, which must stay visible.
+they rest on the person's ankle or knees, which must stay visible. The same finds a
+coached person MediaPipe lost to a passer-by: with the passer-by painted out the detector
+sees them again.
 """
 
 from __future__ import annotations
@@ -52,14 +55,15 @@ def paint_out(image_bgr: np.ndarray, helper: Pose) -> np.ndarray:
 
 class PaintedOut:
     """A second landmarker (VIDEO mode, one person) fed frames with the helper painted out,
-    used only on frames where the coached person was not found beside a helper."""
+    used only on frames where the coached person was not found beside someone else (made
+    on the first such frame: a clip with one person never loads it)."""
 
     def __init__(self) -> None:
         self.frames = 0          # frames looked at again (for the benchmark and tests)
-        self._landmarker = None
+        self._engine = self._landmarker = None
 
     def open(self, engine) -> None:
-        self._landmarker = engine._create("video", 1)
+        self._engine = engine
 
     def close(self) -> None:
         if self._landmarker is not None:
@@ -69,4 +73,6 @@ class PaintedOut:
     def detect(self, image_bgr: np.ndarray, helper: Pose, ts_ms: int, to_image):
         """MediaPipe's result on the frame without the helper (`to_image`: BGR -> mp.Image)."""
         self.frames += 1
+        if self._landmarker is None:
+            self._landmarker = self._engine._create("video", 1)
         return self._landmarker.detect_for_video(to_image(paint_out(image_bgr, helper)), ts_ms)

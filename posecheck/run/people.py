@@ -7,12 +7,21 @@ frame: their pose for the overlay and the helper metrics, and how long one was p
 
 from __future__ import annotations
 
+from collections import deque
+
+import numpy as np
+
 from posecheck.coach.posture import memberships, posture_of
 from posecheck.measure import metrics
+from posecheck.measure.sides import near_side_from_face
 from posecheck.pose.landmarks import Pose
-from posecheck.pose.occlusion import hide_covered
+from posecheck.pose.legs import (RAISED_HIP, first_sight_held, hip_angle, leg_hidden, legs_swapped, raised_label,
+                                 straight_leg_up)
+from posecheck.pose.occlusion import front_margin, hide_covered
 from posecheck.pose.tracking import Scorer
 
+FRONT_S = 5.0       # s of frames whose median says whether the helper stands in front of the mat
+LIFT_FRONT = 0.15   # that median's front_margin above this: in front (behind 0.01-0.08, front 0.26+)
 FLOOR_BONUS = 0.4   # auto: standing fits count this much less than floor postures
 # Look for a second person on solo stretches too (pose/second.py). Off: measured 0.92 fps /
 # 0.96 CPU of one-person tracking on a 30 fps clip under load, not shown within the 5% asked
@@ -37,22 +46,76 @@ def posture_scorer(stretches) -> Scorer | None:
 
 
 class Helpers:
-    """The helper of each frame (the other person nearest the coached one) and its time."""
+    """The helper of each frame (the other person nearest the coached one) and its time.
+    Where the helper stands (in front of the mat or behind it) is the median of the last
+    FRONT_S: one frame's feet say little when the helper stands close to the body line.
+    Once a helper was seen, a leg landmark first seen on a frame counts from the next
+    (`first_sight_held`), with or without the helper in that frame."""
 
     def __init__(self) -> None:
         self.frames = 0
+        self._before = None     # the last frame's leg visibility, once a helper was seen
+        self._front: deque[tuple[float, bool]] = deque()
 
     def split(self, pose: Pose | None, others: list[Pose]) -> tuple[Pose | None, Pose | None, list[str]]:
         """(coached pose with hidden landmarks unseen, helper or None, hidden landmark names)."""
         helper = max(others, key=lambda p: _area(p)) if others else None
         self.frames += helper is not None
-        if pose is None or helper is None:
-            return pose, helper, []
-        pose, hidden = hide_covered(pose, [helper])
+        hidden: list[str] = []
+        front = self._in_front(pose, helper) if pose is not None else None
+        if front is not None:       # a helper missed for a frame or two has not moved away
+            pose = lifted_leg_kept(pose, front)
+        if pose is not None and self.frames:
+            seen, pose = pose.visibility, first_sight_held(pose, self._before)
+            self._before = seen
+        else:
+            self._before = None
+        if pose is not None and helper is not None:
+            pose, hidden = hide_covered(pose, [helper])
         return pose, helper, hidden
+
+    def _in_front(self, patient: Pose, helper: Pose | None) -> bool | None:
+        """Does the helper stand in front of the mat (None: no helper in the last FRONT_S)?"""
+        if helper is not None:
+            self._front.append((patient.t_s, front_margin(patient, helper)))
+        while self._front and self._front[0][0] < patient.t_s - FRONT_S:
+            self._front.popleft()
+        if not self._front:
+            return None
+        return float(np.median([m for _, m in self._front])) > LIFT_FRONT
 
     def summary(self, fps: float) -> dict:
         return {"present_s": round(self.frames / fps, 3) if fps > 0 else 0.0}
+
+
+def lifted_side(patient: Pose, front: bool) -> str | None:
+    """The patient's side whose leg the helper lifts: the leg closest to them (the seeds'
+    partner hamstring stretch), so the side facing the camera (read from the face, which
+    no leg label touches) when the helper stands in front of the mat, else the other."""
+    near = near_side_from_face(patient)
+    if near is None:
+        return None
+    return near if front else ("right" if near == "left" else "left")
+
+
+def lifted_leg_kept(patient: Pose, front: bool) -> Pose:
+    """One leg raised straight beside a helper (`front`: standing in front of the mat): the
+    labels MediaPipe gave it put right (it often calls the raised leg the other one). With
+    the helper in front, the resting leg is the far one, behind the raised leg and the
+    helper: MediaPipe puts it anywhere (on the raised leg, half raised), so unless it lies
+    flat it is unseen, not raised."""
+    if not straight_leg_up(patient):
+        return patient
+    side = lifted_side(patient, front)
+    if side is None:
+        return patient
+    label = raised_label(patient)
+    if label is not None and label != side:
+        patient = legs_swapped(patient)
+    other = "right" if side == "left" else "left"
+    if front and hip_angle(patient, other) < RAISED_HIP:
+        return leg_hidden(patient, other)
+    return patient
 
 
 def _area(p: Pose) -> float:
