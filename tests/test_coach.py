@@ -111,6 +111,17 @@ def test_hold_starts_after_dwell(stretch, fps):
 
 
 @pytest.mark.parametrize("fps", FPS)
+@pytest.mark.parametrize("gap_s,start_s", [(0.1, 1.0), (0.2, 1.0), (0.5, 1.9)])
+def test_a_frame_or_two_unseen_keeps_the_dwell_a_longer_gap_restarts_it(stretch, fps, gap_s, start_s):
+    """Unseen from 1.4 s for gap_s in a dwell begun at 1.0 s: up to DWELL_GAP_S (0.3 s) the
+    hold still starts at 1.0 s; a longer gap starts the dwell again once seen (1.9 s)."""
+    coach = Coach(stretch)
+    run(coach, fps, 6.0, piecewise((1.0, OUT), (1.4, IN), (1.4 + gap_s - 1e-9, None), (6.0, IN)))
+    (h,) = coach.result().holds
+    assert h.start_s == pytest.approx(start_s, abs=1 / fps + 1e-9)
+
+
+@pytest.mark.parametrize("fps", FPS)
 @pytest.mark.parametrize("blips", [[0.5], [0.9, 0.9, 0.5]])
 def test_entry_never_counts(stretch, fps, blips):
     """Passing through the band for less than the dwell never starts a hold."""

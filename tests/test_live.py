@@ -327,23 +327,44 @@ def test_window_under_xvfb_shows_the_overlay(tmp_path):
                              "--stretch", "knee-to-chest", "--source", str(clip), "--no-setup", "--quiet",
                              "--no-ask-pain", "--summary", str(out), "--max-seconds", "14"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    seen = {"panel": False, "timer": False, "cue": False}
+    seen, judged = {"panel": False, "timer": False, "cue": False}, []
     try:
         deadline = time.monotonic() + 120
         while live.poll() is None and time.monotonic() < deadline and not all(seen.values()):
+            t0 = time.monotonic()
             shot = _grab(display)
-            lines = trace.read_text().splitlines() if trace.exists() else []
-            for part, ok in _hud_seen(shot, json.loads(lines[-1]) if lines else None).items():
+            line = _settled_line(trace, t0, time.monotonic())
+            for part, ok in _hud_seen(shot, line).items():
                 seen[part] = seen[part] or ok
-            time.sleep(0.3)
+            judged += [line["screen"]] if line and shot is not None else []
+            time.sleep(0.1)
         _, err = live.communicate(timeout=120)
     finally:
         if live.poll() is None:
             live.kill()
         xvfb.kill()
         xvfb.wait()
-    assert seen == {"panel": True, "timer": True, "cue": True}
+    assert seen == {"panel": True, "timer": True, "cue": True}, (judged, err[-1000:])
     assert live.returncode == 0, err[-2000:]
+
+
+def _settled_line(trace: Path, t0: float, t1: float, settle_s: float = 0.3) -> dict | None:
+    """The trace line a grab taken between t0 and t1 surely shows: its screen traced for
+    settle_s before the grab and unchanged until the grab ended (a frame's line is written
+    before the window repaints, and X shows it later still); None when unsure."""
+    lines = [json.loads(ln) for ln in trace.read_text().splitlines()] if trace.exists() else []
+    before = [ln for ln in lines if ln["t"] <= t0]
+    if not before:
+        return None
+    last, since = before[-1], before[-1]["t"]
+    for ln in reversed(before):
+        if (ln["screen"], ln.get("status"), ln.get("cue")) != (last["screen"], last.get("status"), last.get("cue")):
+            break
+        since = ln["t"]
+    after = [ln for ln in lines if t0 < ln["t"] <= t1]
+    if t0 - since < settle_s or any(ln["screen"] != last["screen"] for ln in after):
+        return None
+    return last
     assert json.loads(out.read_text())["live"]["frames_read"] > 0
 
 

@@ -4,7 +4,8 @@ setup -> entering (getting into position) -> holding -> released -> rest -> next
 
 Timing, as a physio counts it:
 - a hold needs every judged metric inside its enter band for `dwell_s` (passing through the
-  band while getting into position never counts); it then starts (its `start_s`) at the
+  band while getting into position never counts; a frame or two unseen, under DWELL_GAP_S,
+  does not restart it); it then starts (its `start_s`) at the
   moment the person had settled there (coach/settle.py), and the timer counts from then;
 - while holding, the wider leave band applies; an excursion shorter than `grace_s` pauses the
   timer, a longer one ends the hold where the person began to leave (`end_s`);
@@ -36,6 +37,7 @@ from posecheck.coach.judging import (Evaluation, JudgedMetric, Judgement, body_p
 __all__ = ["Coach", "CoachResult", "CueEvent", "Feedback", "Hold", "Judgement", "judge_frame"]
 
 REP_SLACK_S = 0.3   # a rep's short top hold is complete this close to its target (edge noise)
+DWELL_GAP_S = 0.3   # a dwell survives the person unseen this long (a frame or two of MediaPipe)
 SHORT_CUE_S = 2.0   # how long a "more range" cue stays wanted after a swing stopped short
 PAIN_STOP = Cue("pain-stop", "Stopped for pain: rest now, and see a professional if sharp pain "
                 "persists", 1000, safety=True)
@@ -338,8 +340,8 @@ class Coach:
         self.prev_counted = None
         if self.counting and t_s - max(self.last_seen, self.last_in) > self.t.lost_s:
             self._break(t_s)
-        elif not self.counting:
-            self.start_s = None  # a dwell needs to be seen
+        elif not self.counting and t_s - self.last_in > DWELL_GAP_S:
+            self.start_s = None  # a dwell needs to be seen; a single lost frame does not restart it
         if self.state == "rest" and t_s < self.rest_until:
             return self._fb(t_s, self._wanted_rest(), judged)
         if unseen == ["pose"]:
