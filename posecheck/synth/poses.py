@@ -153,6 +153,12 @@ POSES: dict[str, dict] = {
     "helper-stoop-low": _p(STAND, {"pitch": 45.0, "hip_flex_l": 70.0, "hip_flex_r": 70.0,
                                    "knee_flex_l": 45.0, "knee_flex_r": 45.0, "ankle_flex_l": 20.0,
                                    "ankle_flex_r": 20.0, "neck_flex": 15.0}),
+    # kneeling on both knees at the patient's legs, leaning in from the hips (thighs vertical:
+    # hip_flex = pitch): low enough to brace the lower back of a patient lying on the floor
+    "helper-kneel": _p({"pitch": 50.0, "hip_flex_l": 50.0, "hip_flex_r": 50.0,
+                        "knee_flex_l": 90.0, "knee_flex_r": 90.0, "ankle_flex_l": -60.0,
+                        "ankle_flex_r": -60.0, "neck_flex": 10.0,
+                        "shoulder_flex_l": 40.0, "shoulder_flex_r": 40.0}),
     # left side stretched: left arm overhead, trunk bent toward the right (away from it)
     "side-bend": _p(STAND, {"trunk_side": 30.0, "shoulder_abd_l": 165.0, "elbow_flex_l": 15.0,
                             "shoulder_abd_r": 5.0, "neck_flex": 0.0}),
