@@ -52,6 +52,19 @@ def test_analyze_prints_no_native_log_and_says_where_outputs_went(tmp_path):
     assert json.loads((tmp_path / written[0][1]).read_text())["stretch"] == "knee-to-chest"
 
 
+def test_partner_analyze_with_its_extra_landmarkers_prints_no_native_log(tmp_path):
+    """A partner stretch makes more landmarkers (the second-person probe, the paint-out);
+    each logs from C++ when destroyed, which must not reach the terminal either."""
+    clip = ROOT / "samples" / "partner" / "partner-hamstring-right-between.mp4"
+    res = _run("analyze", str(clip), "--stretch", "partner-hamstring", "--out", "out", "--no-video",
+               "--no-plot", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    both = res.stdout + res.stderr
+    assert not NATIVE.search(both), NATIVE.search(both).group(0)
+    summary = json.loads((tmp_path / "out" / "partner-hamstring-right-between.summary.json").read_text())
+    assert [h["side"] for h in summary["holds"]] == ["right"]
+
+
 def test_analyze_json_prints_only_json(tmp_path):
     res = _run("analyze", str(SAMPLE), "--stretch", "knee-to-chest", "--out", "out", "--json",
                "--no-video", "--no-plot", cwd=tmp_path)

@@ -88,6 +88,8 @@ def _table(samples, verdicts) -> None:
 
     table = Table("sample", "stretch", "holds found/expected", "reps", "cues",
                   "near MAE° hip/knee", "far MAE° hip/knee", "result", title="posecheck check")
+    for col in table.columns:
+        col.overflow = "fold"   # sample names whole, wrapped
     for sample, v in zip(samples, verdicts):
         result = "[green]PASS" if v.ok else "[red]FAIL: " + "; ".join(v.reasons)
         table.add_row(sample.name, str(v.stretch or "-"), v.holds, v.reps, v.cues,

@@ -128,14 +128,14 @@ class PoseEngine:
                              " — run `posecheck models verify`") from None
 
     def close(self) -> None:
-        if self.second is not None:
-            self.second.close()
-        if self.painted is not None:
-            self.painted.close()
-        if self._landmarker is not None:
-            with native_quiet():
+        with native_quiet():       # every landmarker logs from C++ as it is destroyed
+            if self.second is not None:
+                self.second.close()
+            if self.painted is not None:
+                self.painted.close()
+            if self._landmarker is not None:
                 self._landmarker.close()
-            self._landmarker = None
+                self._landmarker = None
 
     # -- detection -----------------------------------------------------------
     def detect(self, image_bgr: np.ndarray, t_s: float = 0.0) -> Pose | None:
