@@ -21,19 +21,14 @@ from posecheck.measure.metrics import METRICS
 
 WINDOW_S = 0.3
 STILL = {"deg": 15.0, "torso": 0.25, "px": 30.0}  # per second
-# ...but a metric whose whole range is small is still only well below its unit's limit: the
-# lunge's hip shift spans ~0.2-0.5 torso lengths, and at 0.25/s the last third of a 1.5 s move
-# into a shallow lunge read as settled (hold 0.6 s early); at 0.15/s every rendered lunge's
-# edges are within 0.3 s (docs/ACCURACY.md)
-STILL_METRIC = {"kneel_shift": 0.15}
 SETTLE_MAX_S = 2.0   # never settled this long after the dwell: start at the stillest moment
 HISTORY_S = 4.0
 
 
 def still_limit(name: str) -> float:
-    if name in STILL_METRIC:
-        return STILL_METRIC[name]
     info = METRICS.get(name)
+    if info is not None and info.still_per_s is not None:
+        return info.still_per_s
     return STILL.get(info.unit if info else "deg", STILL["deg"])
 
 

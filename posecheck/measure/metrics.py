@@ -36,6 +36,9 @@ STANDARD_ANGLES = ("hip_left", "hip_right", "knee_left", "knee_right",
 class MetricInfo:
     unit: str          # "deg", "torso" (torso lengths), "px" or "ratio" (-1..1)
     description: str
+    # still below this per second (coach/settle.py); None: the unit's limit. For a metric
+    # whose whole range is small next to its unit's limit
+    still_per_s: float | None = None
 
 
 def _sided(template: str, unit: str, text: str) -> dict[str, MetricInfo]:
@@ -71,8 +74,12 @@ def _registry() -> dict[str, MetricInfo]:
     m |= _sided("pelvis_shift_{side}", "torso",
                 "mid-hip ahead of the {side} knee along the facing direction (+ hips forward of that knee; "
                 "half-kneeling upright ~0); nan when the facing is unknown")
+    # still_per_s: the shift spans ~0.2-0.5 torso lengths; at the unit's 0.25/s the last third
+    # of a 1.5 s move into a shallow lunge read as settled (hold 0.6 s early); at 0.15/s every
+    # rendered lunge's edges are within 0.3 s (docs/ACCURACY.md)
     m["kneel_shift"] = MetricInfo("torso", "mid-hip ahead of the LOWER knee along the facing direction "
-                                  "(half-kneeling: the kneeling knee, whatever its label); nan when the facing is unknown")
+                                  "(half-kneeling: the kneeling knee, whatever its label); nan when the facing is unknown",
+                                  still_per_s=0.15)
     m |= _sided("foot_lift_{side}", "torso", "height of the {side} ankle above the mid-hip (lying: ~0 on the floor)")
     m |= _sided("knee_drop_{side}", "deg", "as knee_drop for the {side} thigh alone (single-knee twist)")
     m |= _sided("forearm_rise_{side}", "deg", "{side} elbow->wrist line from the image horizontal, acute: "

@@ -167,7 +167,7 @@ class PersonTracker:
         """Alone, the coached person not where they were: the one person in view instead,
         once followed for NEWCOMER_S and fitting the stretch's posture (no posture asked:
         only after reacquire_s, as before)."""
-        (pose,) = candidates if len(candidates) == 1 else (None,)
+        pose = candidates[0] if len(candidates) == 1 else None
         if pose is None or self.scorer is None:
             self._new = None
             return None
