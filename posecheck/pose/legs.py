@@ -13,7 +13,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from posecheck.measure.geometry import angle_at
 from posecheck.pose.landmarks import INDEX, LANDMARKS, Pose
 
 LEG_PARTS = ("hip", "knee", "ankle", "heel", "foot_index")
@@ -40,7 +39,10 @@ def leg_hidden(pose: Pose, side: str) -> Pose:
 
 
 def _angle(pose: Pose, a: str, b: str, c: str) -> float:
-    return float(angle_at(pose.point(a), pose.point(b), pose.point(c)))
+    # pose/ sits below measure/ (tests/test_layers.py), so not measure.geometry.angle_at
+    u, v = pose.point(a) - pose.point(b), pose.point(c) - pose.point(b)
+    cos = float(u @ v) / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-9)
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
 
 
 def _raised_straight(pose: Pose, side: str) -> bool:
