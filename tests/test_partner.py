@@ -368,26 +368,59 @@ def test_both_legs_on_the_raised_one_leaves_the_resting_leg_unseen_and_bent_knee
     assert lifted_leg_kept(hug, in_front(hug, hug_helper)) is hug
 
 
-def test_a_leg_landmark_first_seen_counts_from_the_next_frame_once_a_helper_was_seen():
-    """MediaPipe puts the hidden far leg somewhere wrong on single frames (knees-to-chest
-    clips: hip 101-132° against 60-62°): a leg landmark unseen on the frame before is held
-    unseen for one frame; without a helper ever seen nothing is held."""
-    from posecheck.run.people import Helpers
+def test_a_far_leg_seen_again_beside_a_helper_counts_after_resight_s_a_near_leg_from_the_next_frame():
+    """MediaPipe puts the hidden far leg somewhere wrong for runs of frames (knees-to-chest
+    beside: hip 100-125° against 59-62°, runs of up to 0.7 s): once a helper was seen, the
+    far leg (left here: the face says the right side is near) seen again is held unseen for
+    RESIGHT_S, the near leg for one frame; without a helper nothing is held."""
+    from posecheck.run.people import RESIGHT_S, Helpers
 
     patient, helper = _people("partner-knees-to-chest-beside", 60)
-    far = [INDEX[f"left_{p}"] for p in ("hip", "knee", "ankle")]
-    hidden_far = np.ones(33)
-    hidden_far[far] = 0.1
-    frames = [hidden_far, np.ones(33), np.ones(33)]          # the far leg appears on frame 1
-    for with_helper, expect in ((True, [0.1, 0.0, 1.0]), (False, [0.1, 1.0, 1.0])):
+    assert RESIGHT_S == pytest.approx(0.8)
+    legs = {s: [INDEX[f"{s}_{p}"] for p in ("hip", "knee", "ankle")] for s in ("left", "right")}
+    # (leg, helper seen, seen this long (s) and still hidden, seen this long and shown)
+    for side, with_helper, hidden_at, shown_at in (("left", True, 0.7, 0.9), ("right", True, 0.0, 0.1),
+                                                   ("left", False, -1.0, 0.0)):
         helpers = Helpers()
-        got = []
-        for i, vis in enumerate(frames):
+        for i in range(14):                  # 10 fps; the leg is unseen on frame 0 only
+            vis = np.ones(33)
+            if i == 0:
+                vis[legs[side]] = 0.1
             p = Pose(6.0 + i / 10, patient.xy, patient.xy_norm, patient.world, vis, patient.presence, patient.size)
             kept, _, _ = helpers.split(p, [helper] if with_helper else [])
-            got.append(float(kept.visibility[far[1]]))
-            assert kept.visibility[INDEX["right_knee"]] == 1.0
-        assert got == expect, (with_helper, got)
+            since = i / 10 - 0.1               # seen since frame 1
+            got = float(kept.visibility[legs[side][1]])
+            if i == 0:
+                assert got == 0.1
+            elif since <= hidden_at + 1e-6 or since >= shown_at - 1e-6:
+                assert got == (0.0 if since <= hidden_at + 1e-6 else 1.0), (side, with_helper, i, got)
+            other = "right" if side == "left" else "left"
+            assert kept.visibility[legs[other][1]] == 1.0
+
+
+def test_a_leg_landmark_that_jumps_beside_a_helper_counts_once_it_stayed_put_and_a_swing_is_not_a_jump():
+    """Knees-to-chest between camera and mat: MediaPipe put the near ankle on the helper's
+    hand, 75 px (about 1.1 torso lengths) from where it was, on two frames. A landmark
+    that jumps faster than JUMP_TORSO_PER_S from where it last counted counts again once a
+    leg could have got there at that speed (1.1 torso lengths: 0.4 s) and JUMP_S more; a leg
+    swung at 1.5 torso lengths per second (faster than any in the clips) is not held."""
+    from posecheck.pose.legs import FIRST_FRAME, LegTrust, leg_holds
+    from posecheck.run.people import JUMP_S
+
+    patient, _ = _people("partner-knees-to-chest-between", 60)
+    torso = np.linalg.norm(patient.point("right_shoulder") - patient.point("right_hip"))
+    ankle = INDEX["right_ankle"]
+    holds = leg_holds(FIRST_FRAME, FIRST_FRAME)
+    for step_torso, jump_at, shown in ((0.15, None, [1.0] * 8), (0.0, 3, [1.0] * 3 + [0.0] * 4 + [1.0])):
+        trust, got = LegTrust(JUMP_S), []
+        for i in range(8):                       # 10 fps
+            xy = patient.xy.copy()
+            xy[ankle, 0] += step_torso * torso * i
+            if jump_at is not None and i >= jump_at:
+                xy[ankle, 1] -= 1.1 * torso      # and stays there
+            p = Pose(3.0 + i / 10, xy, xy / patient.size, patient.world, np.ones(33), patient.presence, patient.size)
+            got.append(float(trust.apply(p, holds).visibility[ankle]))
+        assert got == shown, (step_torso, jump_at, got)
 
 
 def test_where_the_helper_stands_is_the_median_of_five_seconds_not_one_frames_feet():
@@ -414,3 +447,23 @@ def test_where_the_helper_stands_is_the_median_of_five_seconds_not_one_frames_fe
         if 4.0 <= f["t_s"] <= 12.0:
             assert raised_label(kept) == "left", f"frame {i}"
     assert nudged >= 50     # the nudged frames alone would say "behind"
+
+
+def test_feet_hidden_by_a_helper_in_front_do_not_pause_partner_knees_to_chest_the_hips_carry_it():
+    """partner-knees-to-chest's feet-off-the-floor judge is `hidden_ok` (hips flexed past 80°
+    lift the feet): with the ankles unknown because a helper in front covers them, the hold
+    counts on the hips; unknown for any other reason, or in the solo stretch, it pauses."""
+    from posecheck.coach.machine import Coach
+
+    catalog = load_catalog(user_dir=False)
+    values = {"hip_left": 60.0, "hip_right": 61.0, "foot_lift_left": math.nan, "foot_lift_right": math.nan,
+              "helper_hand_hips": 0.3, "helper_hand_knees": 0.3}
+    for sid, helper_hides, counts in (("partner-knees-to-chest", True, True), ("partner-knees-to-chest", False, False),
+                                      ("double-knee-to-chest", True, False)):
+        coach = Coach(get_stretch(sid, catalog=catalog), None)
+        states = [coach.update(i / 10, values, hidden_by_helper=helper_hides).state for i in range(60)]
+        assert (states[-1] == "holding") is counts, (sid, helper_hides, states[-5:])
+        if counts:
+            assert coach.hold_s == pytest.approx(5.9, abs=0.35)   # counted from the first frame in position
+        else:
+            assert states[-1] == "low_confidence"

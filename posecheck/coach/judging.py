@@ -33,8 +33,9 @@ class Evaluation:
 
 
 def evaluate(stretch: Stretch, values: dict, side: str | None, holding: bool = False,
-             lows: dict[str, tuple[float, float]] | None = None) -> Evaluation:
-    """lows: metric -> (enter, leave) lower edges that replace the catalogue's (start levels)."""
+             lows: dict[str, tuple[float, float]] | None = None, helper_hides: bool = False) -> Evaluation:
+    """lows: metric -> (enter, leave) lower edges that replace the catalogue's (start levels).
+    helper_hides: a helper in front covers joints; a `hidden_ok` judge unseen then is left out."""
     ev = Evaluation([])
     for judge in stretch.judges:
         enter, leave, safe = judge.bands(side)
@@ -43,6 +44,8 @@ def evaluate(stretch: Stretch, values: dict, side: str | None, holding: bool = F
             enter, leave = Band(lows[names[0]][0], enter.hi), Band(lows[names[0]][1], leave.hi)
         known = [(n, values.get(n, math.nan)) for n in names]
         known = [(n, v) for n, v in known if not math.isnan(v)]
+        if not known and judge.hidden_ok and helper_hides:
+            continue
         if not known:
             ev.unseen.append(names[0])
             ev.in_enter = ev.in_leave = False

@@ -132,7 +132,7 @@ class Coach:
         if self.start_s is None:  # side free until a hold (or its dwell) begins
             self.side = pick_side(self.s, values, self.expected)
         lows = self.levels.lows(self.side)
-        ev = evaluate(self.s, values, self.side, holding or self.start_s is not None, lows)
+        ev = evaluate(self.s, values, self.side, holding or self.start_s is not None, lows, hidden_by_helper)
         if ev.unseen:
             return self._unseen(t_s, ev.unseen, ev.judged, hidden_by_helper)
         self.last_seen = t_s

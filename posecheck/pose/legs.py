@@ -20,6 +20,7 @@ RAISED_HIP = 150.0     # deg: a hip flexed below this lifts its leg off the floo
 STRAIGHT_KNEE = 140.0  # deg: a knee above this is straight (a raised leg, not a knee hug)
 APART = 40.0           # deg of hip angle between a raised leg and a resting one
 MIN_APART = 10.0       # deg between two raised legs for one to count as the higher
+FIRST_FRAME = 1e-3     # s: a hold that hides a landmark's first frame seen again only
 
 _SWAP = np.array([INDEX[n.replace("left", "@").replace("right", "left").replace("@", "right")]
                   if any(n.endswith(p) for p in LEG_PARTS) else i for i, n in enumerate(LANDMARKS)])
@@ -74,16 +75,62 @@ def straight_leg_up(pose: Pose) -> bool:
 _LEG_IDX = np.array([INDEX[f"{s}_{p}"] for s in ("left", "right") for p in LEG_PARTS])
 
 
-def first_sight_held(pose: Pose, before: np.ndarray | None, min_visibility: float = 0.5) -> Pose:
-    """The pose with each leg landmark that was unseen on the frame before (`before`: that
-    frame's visibility, None: no pose then) held unseen for this frame. Beside a helper
-    MediaPipe puts a hidden far leg somewhere wrong for single frames; a leg that is
-    really there is seen again on the next one."""
-    if before is None:
-        return pose
-    new = (pose.visibility[_LEG_IDX] >= min_visibility) & (before[_LEG_IDX] < min_visibility)
-    if not new.any():
-        return pose
-    vis = pose.visibility.copy()
-    vis[_LEG_IDX[new]] = 0.0
-    return replace(pose, visibility=vis)
+def leg_holds(left_s: float, right_s: float) -> np.ndarray:
+    """Per leg landmark (the order `LegTrust` uses), the hold of its side's leg."""
+    return np.array([left_s] * len(LEG_PARTS) + [right_s] * len(LEG_PARTS))
+
+
+def _torso_px(pose: Pose) -> float:
+    mid = lambda part: (pose.point(f"left_{part}") + pose.point(f"right_{part}")) / 2  # noqa: E731
+    return max(float(np.linalg.norm(mid("shoulder") - mid("hip"))), 1.0)
+
+
+class LegTrust:
+    """Which leg landmarks count, beside a helper. MediaPipe puts a leg the helper hides
+    somewhere wrong, with a high visibility: the far leg for runs of up to 0.7 s (the
+    knees-to-chest partner clips: hip 100-125° against 59-62°), the near ankle on the
+    helper's hand (75 px from where it is, at 480x360). So a leg landmark seen again after
+    being unseen counts after its side's hold (`leg_holds`; FIRST_FRAME: that frame only),
+    and one that jumps from where it last counted faster than JUMP_TORSO_PER_S (and by
+    more than JUMP_MIN_TORSO) counts once a leg could have got there at that speed and
+    `jump_hold_s` after: the further the jump, the longer it waits."""
+
+    JUMP_TORSO_PER_S = 3.0   # torso lengths per second; a swung leg measured under 1.5
+    JUMP_MIN_TORSO = 0.5     # below this a move is jitter, however short the frame gap
+
+    def __init__(self, jump_hold_s: float) -> None:
+        self.jump_hold_s = jump_hold_s
+        self._since = None      # per leg landmark: seen since (s), NaN while unseen
+        self._hold = None       # per leg landmark: the hold its present sighting needs
+        self._xy = None         # per leg landmark: where it last counted, and when
+        self._t = None
+
+    def reset(self) -> None:
+        """No pose on this frame: what is seen on the next counts at once."""
+        self._since = None
+
+    def apply(self, pose: Pose, hold_s: np.ndarray, min_visibility: float = 0.5) -> Pose:
+        seen = pose.visibility[_LEG_IDX] >= min_visibility
+        xy = pose.xy[_LEG_IDX]
+        if self._since is None:
+            self._since, self._hold = np.where(seen, -np.inf, np.nan), hold_s.astype(float)
+            self._xy, self._t = xy.copy(), np.full(len(_LEG_IDX), pose.t_s)
+        torso = _torso_px(pose)
+        jumped = seen & self._jumped(xy, pose.t_s, torso)
+        fresh = seen & (np.isnan(self._since) | jumped)
+        self._hold = np.where(jumped, self.jump_hold_s, np.where(fresh, hold_s, self._hold))
+        self._since = np.where(seen, np.where(fresh, pose.t_s, self._since), np.nan)
+        young = seen & (pose.t_s - self._since < self._hold)
+        counts = seen & ~young
+        self._xy[counts], self._t[counts] = xy[counts], pose.t_s
+        if not young.any():
+            return pose
+        vis = pose.visibility.copy()
+        vis[_LEG_IDX[young]] = 0.0
+        return replace(pose, visibility=vis)
+
+    def _jumped(self, xy: np.ndarray, t_s: float, torso: float) -> np.ndarray:
+        """Moved from where it last counted faster than a leg swings (and beyond jitter)."""
+        gap = np.maximum(t_s - self._t, 1e-3)
+        moved = np.linalg.norm(xy - self._xy, axis=1) / torso
+        return moved > np.maximum(self.JUMP_MIN_TORSO, self.JUMP_TORSO_PER_S * gap)

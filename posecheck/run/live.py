@@ -121,6 +121,7 @@ class LiveSession:
             raise InputError("no display to open a window on: add --no-window (and --summary/--record)")
         check_files(opts.share, **{"--summary": opts.summary, "--record": opts.record})  # before, not after
         self.current = 0
+        self._hidden = False    # this frame, a helper in front covers some of the person's joints
         self.phase = "countdown"
         self.phase_t: float | None = None
         self.setup_ok_since: float | None = None
@@ -230,7 +231,8 @@ class LiveSession:
         pose = self.engine.detect(frame.image, t)
         if pose is not None:
             pose = self.swap.correct(pose)
-        pose, helper, _hidden = self.helpers.split(pose, self.engine.others)
+        pose, helper, hidden = self.helpers.split(pose, self.engine.others)
+        self._hidden = bool(hidden)
         values = self.smooth(t, metrics.measure(pose) | helper_metrics(pose, helper) if pose is not None else None)
         st = self.stats
         st.frames += 1
@@ -304,7 +306,8 @@ class LiveSession:
             # a routine step's first side (a check-up routine: the tighter one) is expected first
             step.coach = Coach(step.stretch, step.start_side or (step.stretch.sides[0] if step.stretch.sided else None))
             step.status = "started"
-        fb = None if self.paused else step.coach.update(t, values if pose is not None else None)
+        fb = None if self.paused else step.coach.update(t, values if pose is not None else None,
+                                                         hidden_by_helper=self._hidden)
         self.history.poll(step.coach)
         self._state = "paused" if self.paused else self._state
         if fb is not None:

@@ -15,13 +15,15 @@ from posecheck.coach.posture import memberships, posture_of
 from posecheck.measure import metrics
 from posecheck.measure.sides import near_side_from_face
 from posecheck.pose.landmarks import Pose
-from posecheck.pose.legs import (RAISED_HIP, first_sight_held, hip_angle, leg_hidden, legs_swapped, raised_label,
+from posecheck.pose.legs import (RAISED_HIP, FIRST_FRAME, LegTrust, hip_angle, leg_holds, leg_hidden, legs_swapped, raised_label,
                                  straight_leg_up)
 from posecheck.pose.occlusion import front_margin, hide_covered
 from posecheck.pose.tracking import Scorer
 
 FRONT_S = 5.0       # s of frames whose median says whether the helper stands in front of the mat
 LIFT_FRONT = 0.15   # that median's front_margin above this: in front (behind 0.01-0.08, front 0.26+)
+RESIGHT_S = 0.8     # s the far leg, unseen beside a helper, must be seen again before it counts
+JUMP_S = 0.15       # s a leg landmark that jumped beside a helper must stay put before it counts
 FLOOR_BONUS = 0.4   # auto: standing fits count this much less than floor postures
 # Look for a second person on solo stretches too (pose/second.py). Off: measured 0.92 fps /
 # 0.96 CPU of one-person tracking on a 30 fps clip under load, not shown within the 5% asked
@@ -49,12 +51,14 @@ class Helpers:
     """The helper of each frame (the other person nearest the coached one) and its time.
     Where the helper stands (in front of the mat or behind it) is the median of the last
     FRONT_S: one frame's feet say little when the helper stands close to the body line.
-    Once a helper was seen, a leg landmark first seen on a frame counts from the next
-    (`first_sight_held`), with or without the helper in that frame."""
+    Once a helper was seen, a leg landmark seen again after being unseen counts from the
+    next frame, the far leg's after RESIGHT_S, one that jumped after RESIGHT_S (`LegTrust`),
+    with or without the helper in that frame: a near leg the helper lifts into view is
+    really there."""
 
     def __init__(self) -> None:
         self.frames = 0
-        self._before = None     # the last frame's leg visibility, once a helper was seen
+        self._legs = LegTrust(JUMP_S)   # used once a helper was seen
         self._front: deque[tuple[float, bool]] = deque()
 
     def split(self, pose: Pose | None, others: list[Pose]) -> tuple[Pose | None, Pose | None, list[str]]:
@@ -66,10 +70,9 @@ class Helpers:
         if front is not None:       # a helper missed for a frame or two has not moved away
             pose = lifted_leg_kept(pose, front)
         if pose is not None and self.frames:
-            seen, pose = pose.visibility, first_sight_held(pose, self._before)
-            self._before = seen
+            pose = self._legs.apply(pose, _holds(pose))
         else:
-            self._before = None
+            self._legs.reset()
         if pose is not None and helper is not None:
             pose, hidden = hide_covered(pose, [helper])
         return pose, helper, hidden
@@ -116,6 +119,11 @@ def lifted_leg_kept(patient: Pose, front: bool) -> Pose:
     if front and hip_angle(patient, other) < RAISED_HIP:
         return leg_hidden(patient, other)
     return patient
+
+
+def _holds(patient: Pose) -> np.ndarray:
+    near = near_side_from_face(patient)
+    return leg_holds(*(FIRST_FRAME if near == side else RESIGHT_S for side in ("left", "right")))
 
 
 def _area(p: Pose) -> float:

@@ -33,7 +33,7 @@ REQUIRED = ("id", "name", "position", "view", "sides", "kind", "setup", "camera"
             "judge")
 DOSE_KEYS = {"hold_s", "reps", "sets", "rest_s"}
 SIDE_RULE_KEYS = {"metric", "pick"}
-JUDGE_KEYS = {"metric", "also", "enter", "leave", "safe", "cue_low", "cue_high", "cue_unsafe", "signed",
+JUDGE_KEYS = {"metric", "also", "enter", "leave", "safe", "cue_low", "cue_high", "cue_unsafe", "signed", "hidden_ok",
               "stenosis", "form", "from_start"}
 BAND_KEYS = {"enter", "leave", "safe"}
 CUE_KEYS = {"id", "text", "priority", "safety", "metric", "above", "below"}
@@ -243,8 +243,9 @@ def _judge(f: _File, t: dict, i: int, cue_ids: set[str], sided: bool, profile: b
         raise f.fail(f"{where}signed", "only means something for a sided stretch", "remove it")
     form = f.get(t, "form", lambda v: isinstance(v, bool), "true or false", where, False)
     start = parse_from_start(f, t["from_start"], where) if "from_start" in t else None
+    hidden_ok = f.get(t, "hidden_ok", lambda v: isinstance(v, bool), "true or false", where, False)
     return Judge(metric, enter, leave, safe, cues["cue_low"], cues["cue_high"],
-                 cues["cue_unsafe"] or "ease-off", signed, tuple(also), form, start)
+                 cues["cue_unsafe"] or "ease-off", signed, tuple(also), form, start, hidden_ok)
 
 
 def _hints(f: _File, data: dict, sides: tuple[str, ...]) -> tuple[Judge, ...]:

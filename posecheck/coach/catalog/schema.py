@@ -131,6 +131,9 @@ class Judge:
     # the stretch, cued, never a different stretch; recognition weighs it less
     form: bool = False
     from_start: FromStart | None = None
+    # a confirmation another judge implies (feet off the floor with the hips flexed past
+    # 80°): while a helper in front hides it, the other judges carry the hold
+    hidden_ok: bool = False
 
     @property
     def metrics(self) -> tuple[str, ...]:
