@@ -65,6 +65,11 @@ class Pose:
     def vis(self, name: str) -> float:
         return float(self.visibility[INDEX[name]])
 
+    def torso_px(self) -> float:
+        """Mid-shoulder to mid-hip distance in pixels: the unit of lengths in the picture."""
+        mid = lambda part: (self.point(f"left_{part}") + self.point(f"right_{part}")) / 2  # noqa: E731
+        return float(np.linalg.norm(mid("shoulder") - mid("hip")))
+
     def mirrored(self) -> "Pose":
         """The same pose with left/right labels exchanged (positions unchanged)."""
         return Pose(self.t_s, self.xy[MIRROR], self.xy_norm[MIRROR], self.world[MIRROR],

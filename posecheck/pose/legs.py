@@ -80,11 +80,6 @@ def leg_holds(left_s: float, right_s: float) -> np.ndarray:
     return np.array([left_s] * len(LEG_PARTS) + [right_s] * len(LEG_PARTS))
 
 
-def _torso_px(pose: Pose) -> float:
-    mid = lambda part: (pose.point(f"left_{part}") + pose.point(f"right_{part}")) / 2  # noqa: E731
-    return max(float(np.linalg.norm(mid("shoulder") - mid("hip"))), 1.0)
-
-
 class LegTrust:
     """Which leg landmarks count, beside a helper. MediaPipe puts a leg the helper hides
     somewhere wrong, with a high visibility: the far leg for runs of up to 0.7 s (the
@@ -115,7 +110,7 @@ class LegTrust:
         if self._since is None:
             self._since, self._hold = np.where(seen, -np.inf, np.nan), hold_s.astype(float)
             self._xy, self._t = xy.copy(), np.full(len(_LEG_IDX), pose.t_s)
-        torso = _torso_px(pose)
+        torso = max(pose.torso_px(), 1.0)
         jumped = seen & self._jumped(xy, pose.t_s, torso)
         fresh = seen & (np.isnan(self._since) | jumped)
         self._hold = np.where(jumped, self.jump_hold_s, np.where(fresh, hold_s, self._hold))

@@ -35,10 +35,6 @@ def _point(pose: Pose, name: str) -> np.ndarray:
     return pose.point(name)
 
 
-def _torso(pose: Pose) -> float:
-    return max(float(np.linalg.norm(_point(pose, "mid_shoulder") - _point(pose, "mid_hip"))), 1.0)
-
-
 def front_margin(person: Pose, helper: Pose) -> float:
     """How far the helper's lowest foot is below the person's body line (hips and
     shoulders) in the image, in the person's torso lengths: the nearer the camera the
@@ -47,7 +43,7 @@ def front_margin(person: Pose, helper: Pose) -> float:
     feet = max(helper.point(n)[1] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel"))
     body = float(np.mean([person.point(n)[1] for n in ("left_hip", "right_hip",
                                                         "left_shoulder", "right_shoulder")]))
-    return (feet - body) / _torso(person)
+    return (feet - body) / max(person.torso_px(), 1.0)
 
 
 def in_front(person: Pose, helper: Pose) -> bool:
@@ -65,7 +61,7 @@ def covered(person: Pose, helper: Pose) -> np.ndarray:
     """(33,) bool: the person's landmarks inside the helper's body outline, helper in front."""
     if not in_front(person, helper):
         return np.zeros(len(person.xy), dtype=bool)
-    scale = _torso(helper)
+    scale = max(helper.torso_px(), 1.0)
     hit = np.zeros(len(person.xy), dtype=bool)
     knees = float(np.linalg.norm(helper.point("left_knee") - helper.point("right_knee")))
     thighs_touch = knees <= 2 * GAP[1] * scale   # apart, the picture shows what is between them

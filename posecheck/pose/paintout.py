@@ -30,18 +30,12 @@ STROKES = (
 )
 
 
-def _torso(pose: Pose) -> float:
-    mid_sh = (pose.point("left_shoulder") + pose.point("right_shoulder")) / 2
-    mid_hip = (pose.point("left_hip") + pose.point("right_hip")) / 2
-    return max(float(np.linalg.norm(mid_sh - mid_hip)), 4.0)
-
-
 def paint_out(image_bgr: np.ndarray, helper: Pose) -> np.ndarray:
     """A copy of the frame with the helper's body painted over (their hands kept), each
     row in that row's median colour: wall above the floor line, floor below it, so no
     shape is left behind for the detector to take for a body."""
     mask = np.zeros(image_bgr.shape[:2], np.uint8)
-    torso = _torso(helper)
+    torso = max(helper.torso_px(), 4.0)
     for (a, b), width in STROKES:
         pa = tuple(int(v) for v in np.round(helper.point(a)))
         pb = tuple(int(v) for v in np.round(helper.point(b)))

@@ -121,7 +121,6 @@ class LiveSession:
             raise InputError("no display to open a window on: add --no-window (and --summary/--record)")
         check_files(opts.share, **{"--summary": opts.summary, "--record": opts.record})  # before, not after
         self.current = 0
-        self._hidden = False    # this frame, a helper in front covers some of the person's joints
         self.phase = "countdown"
         self.phase_t: float | None = None
         self.setup_ok_since: float | None = None
@@ -232,7 +231,6 @@ class LiveSession:
         if pose is not None:
             pose = self.swap.correct(pose)
         pose, helper, hidden = self.helpers.split(pose, self.engine.others)
-        self._hidden = bool(hidden)
         values = self.smooth(t, metrics.measure(pose) | helper_metrics(pose, helper) if pose is not None else None)
         st = self.stats
         st.frames += 1
@@ -254,7 +252,7 @@ class LiveSession:
         elif self.phase == "setup" and self.opts.setup:
             image = self._setup(frame, pose, values, step, t)
         else:
-            image = self._coach(frame, pose, values, step, t)
+            image = self._coach(frame, pose, values, step, t, bool(hidden))
         # every processed frame is measured, whatever the phase: the angles cover the session
         self.log.add(frame.index, t, pose is not None, values, self._state, self._cue_id)
         return draw_helper(image, helper, self.sink.mirror)
@@ -299,7 +297,8 @@ class LiveSession:
         return self.sink.draw_setup(frame.image, problems, pose, f"Set up: {step.stretch.name}",
                                     ok_for / SETUP_OK_S, fps=self._fps(), step=self._step_label())
 
-    def _coach(self, frame, pose, values, step, t):
+    def _coach(self, frame, pose, values, step, t, hidden: bool = False):
+        """hidden: a helper in front covers some of the person's joints on this frame."""
         from posecheck.coach.machine import Coach
 
         if step.coach is None:
@@ -307,7 +306,7 @@ class LiveSession:
             step.coach = Coach(step.stretch, step.start_side or (step.stretch.sides[0] if step.stretch.sided else None))
             step.status = "started"
         fb = None if self.paused else step.coach.update(t, values if pose is not None else None,
-                                                         hidden_by_helper=self._hidden)
+                                                         hidden_by_helper=hidden)
         self.history.poll(step.coach)
         self._state = "paused" if self.paused else self._state
         if fb is not None:

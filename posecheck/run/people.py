@@ -15,8 +15,8 @@ from posecheck.coach.posture import memberships, posture_of
 from posecheck.measure import metrics
 from posecheck.measure.sides import near_side_from_face
 from posecheck.pose.landmarks import Pose
-from posecheck.pose.legs import (RAISED_HIP, FIRST_FRAME, LegTrust, hip_angle, leg_holds, leg_hidden, legs_swapped, raised_label,
-                                 straight_leg_up)
+from posecheck.pose.legs import (FIRST_FRAME, RAISED_HIP, LegTrust, hip_angle, leg_hidden, leg_holds, legs_swapped,
+                                 raised_label, straight_leg_up)
 from posecheck.pose.occlusion import front_margin, hide_covered
 from posecheck.pose.tracking import Scorer
 
@@ -52,7 +52,7 @@ class Helpers:
     Where the helper stands (in front of the mat or behind it) is the median of the last
     FRONT_S: one frame's feet say little when the helper stands close to the body line.
     Once a helper was seen, a leg landmark seen again after being unseen counts from the
-    next frame, the far leg's after RESIGHT_S, one that jumped after RESIGHT_S (`LegTrust`),
+    next frame, the far leg's after RESIGHT_S, one that jumped after JUMP_S (`LegTrust`),
     with or without the helper in that frame: a near leg the helper lifts into view is
     really there."""
 

@@ -60,17 +60,11 @@ def body_speed(a: Pose, b: Pose, min_visibility: float = 0.5) -> float:
     ok = (a.visibility[_BODY] >= min_visibility) & (b.visibility[_BODY] >= min_visibility)
     if dt <= 0 or ok.sum() < 4:
         return float("inf")
-    torso = _torso(b)
+    torso = b.torso_px()
     if not np.isfinite(torso) or torso <= 0:
         return float("inf")
     moved = np.linalg.norm(b.xy[_BODY] - a.xy[_BODY], axis=1)[ok]
     return float(moved.max() / torso / dt)
-
-
-def _torso(pose: Pose) -> float:
-    sh = pose.xy[[INDEX["left_shoulder"], INDEX["right_shoulder"]]].mean(axis=0)
-    hip = pose.xy[[INDEX["left_hip"], INDEX["right_hip"]]].mean(axis=0)
-    return float(np.linalg.norm(sh - hip))
 
 
 class StridePlanner:
