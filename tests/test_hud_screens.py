@@ -199,3 +199,27 @@ def test_live_screens_at_full_hd_and_720p(tmp_path, screen):
         if kind == "summary":
             assert _near(win, cards.BG, 3).mean() > 0.6, name                  # a card of its own
             assert _near(win, widgets.PANEL, 3).mean() < 0.01, name            # not over the HUD
+
+
+def test_the_helper_is_drawn_on_the_window_where_they_are_in_the_scaled_video_not_in_source_pixels():
+    """Live with a window: the helper's muted skeleton follows the video's letter box (it was
+    drawn in the source's pixels on the window, 2.4x too small and off the helper)."""
+    from posecheck.media.helper_overlay import MUTED
+    from posecheck.media.hud.layout import letterbox
+    from posecheck.media.hud.screen import Screen
+    from posecheck.pose.landmarks import INDEX, Pose
+
+    frame = np.zeros((360, 480, 3), np.uint8)
+    xy = np.tile([240.0, 180.0], (33, 1))
+    xy[INDEX["left_shoulder"]], xy[INDEX["left_hip"]] = (400.0, 60.0), (400.0, 300.0)
+    helper = Pose(0.0, xy, xy / (480, 360), np.zeros((33, 3)), np.ones(33), np.ones(33), (480, 360))
+    screen = Screen()
+    screen.helper = helper
+    canvas = screen.coach((1280, 720), frame, None, None, None)
+    box = letterbox(480, 360, screen.layout.video)
+    k = box.w / 480
+    grey = np.all(canvas == MUTED, axis=2)
+    x = int(round(box.x + 400 * k))
+    column = grey[box.y + int(120 * k):box.y + int(240 * k), x - 2:x + 3]
+    assert column.any(axis=1).mean() > 0.9           # the shoulder-hip line, scaled into the box
+    assert not grey[60 + 40:300 - 40, 398:403].any()  # nothing at the unscaled source pixels

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from posecheck.media import overlay
+from posecheck.media.helper_overlay import draw_helper
 from posecheck.errors import InputError
 
 WINDOW = "posecheck"
@@ -38,6 +39,7 @@ class Sink:
         self._last_index: int | None = None
         self._last_image: np.ndarray | None = None
         self._record_img: np.ndarray | None = None
+        self.helper = None       # this frame's helper of a partner stretch, drawn muted
         self.fullscreen = False
         # for the window tests: one JSON line per shown frame (what it showed, where)
         self._trace = os.environ.get("POSECHECK_HUD_TRACE")
@@ -67,9 +69,15 @@ class Sink:
         return self.size
 
     # -- drawing: the window's HUD and, when recording, the source-sized overlay ----------
+    def set_helper(self, helper) -> None:
+        """The helper to draw (muted, labelled) on this frame's window and recording."""
+        self.helper = helper
+        if self.window:
+            self.screen.helper = helper
+
     def _record(self, draw) -> np.ndarray | None:
         self._record_img = draw() if self.writer is not None else None
-        return self._record_img
+        return draw_helper(self._record_img, self.helper, self.mirror)
 
     def draw_coach(self, image, pose, feedback, stretch, fps, paused: bool = False, step: str = ""):
         def compact():

@@ -35,7 +35,6 @@ from posecheck.run.interrupt import catch_stop
 from posecheck.run.livehistory import finish_history, start_history
 from posecheck.run.livesummary import build_live_summary, session_line  # noqa: F401 (re-exported)
 from posecheck.run.outputs import check_files
-from posecheck.media.helper_overlay import draw_helper
 from posecheck.measure.partner import helper_metrics
 import posecheck.run.people as crowd
 from posecheck.run.people import Helpers, posture_scorer
@@ -231,6 +230,7 @@ class LiveSession:
         if pose is not None:
             pose = self.swap.correct(pose)
         pose, helper, hidden = self.helpers.split(pose, self.engine.others)
+        self.sink.set_helper(helper)
         values = self.smooth(t, metrics.measure(pose) | helper_metrics(pose, helper) if pose is not None else None)
         st = self.stats
         st.frames += 1
@@ -255,7 +255,7 @@ class LiveSession:
             image = self._coach(frame, pose, values, step, t, bool(hidden))
         # every processed frame is measured, whatever the phase: the angles cover the session
         self.log.add(frame.index, t, pose is not None, values, self._state, self._cue_id)
-        return draw_helper(image, helper, self.sink.mirror)
+        return image
 
     def _countdown(self, frame, pose, step, t):
         left = step.countdown_s - (t - self.phase_t)

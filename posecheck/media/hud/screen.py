@@ -4,10 +4,13 @@ window's own resolution."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
 from posecheck.media import overlay
+from posecheck.media.helper_overlay import draw_helper
 from posecheck.media.hud import cards, widgets, words
 from posecheck.media.hud.layout import HudLayout, letterbox
 from posecheck.media.hud.panel import Gauge, PanelInfo, draw_panel
@@ -23,6 +26,7 @@ class Screen:
         self.layout: HudLayout | None = None
         self.last_boxes: dict = {}
         self.last: dict = {}          # what the last frame showed: screen, status words, cue
+        self.helper = None            # a partner stretch's helper, drawn muted on the video
 
     def _new(self, size: tuple[int, int]) -> np.ndarray:
         w, h = max(int(size[0]), 160), max(int(size[1]), 120)
@@ -44,6 +48,8 @@ class Screen:
             if mirrored:
                 xy[:, 0] = (box.w - 1) - xy[:, 0]
             overlay.draw_skeleton(view, xy, pose.visibility, judged, overlay.Layout.for_size(box.w, box.h))
+        if self.helper is not None:   # in the source's pixels: scaled into the letter box
+            draw_helper(view, replace(self.helper, xy=np.asarray(self.helper.xy, float) * (box.w / src_w)), mirrored)
 
     # -- screens ------------------------------------------------------------------------
     def coach(self, size, frame, pose, fb, stretch, *, mirrored=False, paused=False, fps=None,
