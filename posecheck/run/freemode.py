@@ -57,7 +57,8 @@ class FreeCoach:
             self.coaches[sid] = Coach(self.catalog[sid])
         return self.coaches[sid]
 
-    def update(self, t_s: float, values: dict | None) -> Feedback | None:
+    def update(self, t_s: float, values: dict | None, hidden_by_helper: bool = False) -> Feedback | None:
+        """As Coach.update, for the stretch recognised now (hidden_by_helper: as there)."""
         self.recognizer.update(t_s, values)
         sid = self.current
         if self.override and self.override[1] != self.recognizer.segment_count:
@@ -69,7 +70,7 @@ class FreeCoach:
         coach = self._coach(sid)
         for past_t, past in backlog:      # the frames since the position began
             coach.update(past_t, past)
-        fb = coach.update(t_s, values)
+        fb = coach.update(t_s, values, hidden_by_helper)
         self.events += coach.events[self._seen.get(sid, 0):]
         self._seen[sid] = len(coach.events)
         if fb.state == "done":            # one stretch done is not the session: keep recognising
