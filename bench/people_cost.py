@@ -2,8 +2,10 @@
 default), the look (one followed, a two-person probe every PROBE_EVERY frames, two while two
 are there: the partner default, on solo stretches only with run/people.py SOLO_LOOK, which
 this script turns on for that variant) and --people 2 (two on every frame), interleaved in one process, on single-person
-sample clips and the first 600 frames of the real 854x480 30 fps lunge video (one person:
-the 5% target) and on a partner clip (for context). A run includes opening the engine (the
+sample clips, a 1-minute loop of one of them, the real 320x240 30 fps push-up video (51 s,
+one person) and the first 600 frames of the real 854x480 30 fps lunge video (a second
+person walks through it), and on a partner clip (for context). The 5% target is for the
+single-person clips. A run includes opening the engine (the
 probe's own landmarker: a fixed ~0.1 s that weighs most on the short 10 fps samples).
 
     python bench/people_cost.py [--reps 3] [--append]
@@ -23,6 +25,7 @@ from bench import common  # noqa: E402
 VARIANTS = (("--people 1", 1, False), ("look", None, True), ("--people 2", 2, False))
 SOLO = ("knee-to-chest-left", "supine-hamstring-left", "standing-hamstring-left")
 PARTNER = ("partner-hamstring-left-beside",)
+PUSHUPS = common.REAL / "commons_interval_pushups_tacofleur.webm"
 
 
 def once(video: Path, stretch: str, people, look: bool = False) -> dict:
@@ -47,10 +50,13 @@ def clips(names) -> list[tuple[str, Path, str]]:
         folder = common.SAMPLES / "partner" if name.startswith("partner-") else common.SAMPLES
         stretch = json.loads((folder / f"{name}.truth.json").read_text())["expect"]["stretch"]
         out.append((name, folder / f"{name}.mp4", stretch))
+    extra = [(f"{SOLO[0]} looped 1 min", common.looped_video(out[0][1], 1.0), out[0][2])]
+    if PUSHUPS.is_file():
+        extra.append(("push-ups 51 s (320x240, real)", PUSHUPS, "hip-flexor-lunge"))
     large = common.large_clip(600)
     if large is not None:
-        out.insert(len(SOLO), (large.label, large.path, large.stretch))
-    return out
+        extra.append((large.label, large.path, large.stretch))
+    return out[:len(SOLO)] + extra + out[len(SOLO):]
 
 
 def measure(names, reps: int) -> list[list]:

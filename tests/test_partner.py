@@ -185,18 +185,21 @@ def _second_person(every: int, partner: bool, probe_people, two_people):
 def test_alone_in_frame_every_frame_comes_from_the_one_person_tracker_and_the_probe_only_counts():
     sp, one, made = _second_person(60, False, 1, 2)
     sources = [sp.detect(None, 100 * i).source for i in range(300)]
+    sp.close()
     assert sources == ["one"] * 300
     assert sp.probes == made["image"].calls == 5 and sp.two_frames == 0   # frames 0, 60, ... 240
 
 
 def test_two_found_by_a_probe_are_followed_until_one_has_been_alone_for_two_seconds():
-    from posecheck.pose.second import ALONE_S
+    from posecheck.pose.second import ALONE_S, LAG
 
     # the second person leaves at 5 s; the probe sees two from the start
     sp, one, made = _second_person(60, False, 2, lambda ts: 2 if ts < 5000 else 1)
     sources = [sp.detect(None, 100 * i).source for i in range(120)]
-    assert sources[0] == "one" and set(sources[1:50]) == {"two"}   # the probe's frame stays one-person's
-    back = sources.index("one", 1)
+    sp.close()
+    # the probe runs beside the next LAG frames, which stay one-person's; then two are followed
+    assert sources[:LAG] == ["one"] * LAG and set(sources[LAG:50]) == {"two"}
+    back = sources.index("one", LAG)
     assert back * 0.1 == pytest.approx(5.0 + ALONE_S + 0.1, abs=0.15), back
     assert set(sources[back:]) == {"one"}                          # and no probe for 60 frames
 

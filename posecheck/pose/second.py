@@ -6,17 +6,26 @@ only when it loses them; with num_poses=2 and one person in frame the detector r
 every frame (it keeps looking for the second), about twice the cost. So: follow one
 person as before, and every `every` frames also detect afresh (IMAGE mode, two people)
 on that frame. The probe only counts people: the frame's pose is still the followed
-one's, so with one person in frame the poses are exactly those of one-person tracking
-(a partner stretch takes the probe's two people for that frame: the helper is expected).
+one's, so with one person in frame the poses are exactly those of one-person tracking.
 When a probe finds two, follow two (VIDEO mode, num_poses=2: with both found no detector
 runs) until one has been alone for ALONE_S.
+
+A partner stretch takes the probe's two people for the probe's frame (the helper is
+expected), so its probe runs in line. Anyone else's probe runs on a thread of its own
+beside the next LAG frames (its landmarker is opened there too), and its count is read
+LAG frames later, waiting for it if need be: the look then costs the second core's idle
+time rather than the frame's, and the frame the count is read on never depends on timing
+(the same video gives the same poses).
 """
 
 from __future__ import annotations
 
-PROBE_EVERY = 60    # frames between probes: a probe costs ~1.5 frames, so ~2.5% (BENCHMARKS.md (8))
+from concurrent.futures import Future, ThreadPoolExecutor
+
+PROBE_EVERY = 60    # frames between probes: a probe costs ~1.5 frames, so ~2.5% in line (BENCHMARKS.md (8))
 PROBE_HELPER = 10   # a partner stretch: the helper is expected, and who is coached depends on them
 ALONE_S = 2.0       # seconds with one person found before following one again
+LAG = 3             # frames a background probe has before its count is read
 
 
 class SecondPerson:
@@ -31,12 +40,25 @@ class SecondPerson:
         self._alone_ms: int | None = None
         self._two_active = False
         self._engine = self._probe = self._two = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._opening: Future | None = None
+        self._pending: tuple[int, Future] | None = None   # (frames left, the probe's count)
 
     def open(self, engine) -> None:
         self._engine = engine
-        self._probe = engine._create("image", 2)
+        if self.partner:
+            self._probe = engine._create("image", 2)
+            return
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="second-person")
+        self._opening = self._pool.submit(engine._create, "image", 2)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)     # a probe still running finishes first
+            self._pool = None
+        if self._opening is not None and self._opening.exception() is None:
+            self._probe = self._opening.result()
+        self._opening = self._pending = None
         for lm in (self._probe, self._two):
             if lm is not None:
                 lm.close()
@@ -46,19 +68,44 @@ class SecondPerson:
         """This frame's MediaPipe result, from whichever landmarker the state calls for."""
         if self._two_active:
             return self._detect_two(image, ts_ms)
+        if self._pending is not None and self._read_pending():
+            return self._detect_two(image, ts_ms)
         self._since += 1
         if self._since < self.every:
             return self._engine._landmarker.detect_for_video(image, ts_ms)
         self._since = 0
         self.probes += 1
+        if not self.partner:
+            self._pending = (LAG, self._pool.submit(self._count, image))
+            return self._engine._landmarker.detect_for_video(image, ts_ms)
         probe = self._probe.detect(image)
         if len(probe.pose_landmarks) >= 2:
-            if self._two is None:
-                self._two = self._engine._create("video", 2)
-            self._two_active, self._alone_ms = True, None
-            if self.partner:
-                return probe
+            self._follow_two()
+            return probe
         return self._engine._landmarker.detect_for_video(image, ts_ms)
+
+    def _count(self, image) -> int:
+        """On the probe's thread: how many people a fresh detection finds."""
+        if self._probe is None:
+            self._probe = self._opening.result()
+        return len(self._probe.detect(image).pose_landmarks)
+
+    def _read_pending(self) -> bool:
+        """Count down to the background probe's frame; True when it found two."""
+        left, future = self._pending
+        if left > 1:
+            self._pending = (left - 1, future)
+            return False
+        self._pending = None
+        if future.result() < 2:       # waits if the probe is not done yet
+            return False
+        self._follow_two()
+        return True
+
+    def _follow_two(self) -> None:
+        if self._two is None:
+            self._two = self._engine._create("video", 2)
+        self._two_active, self._alone_ms = True, None
 
     def _detect_two(self, image, ts_ms: int):
         self.two_frames += 1

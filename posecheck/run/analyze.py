@@ -62,9 +62,9 @@ class AnalyzeOptions:
     style: str | None = None   # "reps" / "hold": how a stretch with both styles is done
 
     def pose_settings(self, partner: bool = False) -> PoseSettings:
-        """people unset: one person (as fast as before) or, for a partner stretch, a look for
-        the second now and then (pose/second.py) and behind the helper. SOLO_LOOK: the same
-        look for everyone, off while its cost is not shown within 5% (BENCHMARKS.md (8))."""
+        """people unset: follow one person and look for a second now and then (pose/second.py;
+        a partner stretch looks more often, in line) and behind the helper. SOLO_LOOK off:
+        one person only, for solo stretches (the benchmark's baseline)."""
         people = self.people if self.people is not None else (None if partner or crowd.SOLO_LOOK else 1)
         return PoseSettings(self.model, people, self.stride, helper=partner)
 

@@ -25,10 +25,10 @@ LIFT_FRONT = 0.15   # that median's front_margin above this: in front (behind 0.
 RESIGHT_S = 0.8     # s the far leg, unseen beside a helper, must be seen again before it counts
 JUMP_S = 0.15       # s a leg landmark that jumped beside a helper must stay put before it counts
 FLOOR_BONUS = 0.4   # auto: standing fits count this much less than floor postures
-# Look for a second person on solo stretches too (pose/second.py). Off: measured 0.92 fps /
-# 0.96 CPU of one-person tracking on a 30 fps clip under load, not shown within the 5% asked
-# (BENCHMARKS.md (8)); bench/people_cost.py turns it on for its "default + look" runs.
-SOLO_LOOK = False
+# Look for a second person on solo stretches too (pose/second.py): its probe runs on a thread
+# of its own, so one person alone runs at 0.95-1.04 of one-person tracking's fps (CPU time
+# 2-9% more, on the second core; BENCHMARKS.md (8)). bench/people_cost.py switches it per run.
+SOLO_LOOK = True
 
 
 def posture_scorer(stretches) -> Scorer | None:
