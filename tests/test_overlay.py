@@ -285,3 +285,18 @@ def test_cue_colour_keeps_amber_for_what_to_change(cue_id, safety, colour):
 def test_gauge_labels_show_degrees_but_not_torso_lengths():
     assert words.gauge_label("hip_left", 57.4) == "Left hip 57°"
     assert words.gauge_label("foot_lift_right", -0.03) == "Right foot lift"
+
+
+@pytest.mark.parametrize("cue_id, status", [
+    ("no-pose", "Can't see you"),               # no one found at all
+    ("helper-in-the-way", "Timer paused"),      # the patient is seen, a helper hides the feet
+    ("low-confidence", "Timer paused"),         # one knee unseen: the cue names it
+])
+def test_the_paused_status_says_cant_see_you_only_when_no_one_is_found(cue_id, status):
+    from posecheck.coach.catalog.schema import Cue
+    from posecheck.media.hud.screen import coach_info
+
+    stretch = NS(name="Partner knees to chest", kind="hold", sides=(),
+                 dose=NS(hold_s=30.0, reps=1, sets=1, rest_s=10.0))
+    fb = Feedback(1.0, "low_confidence", None, 4.0, 30.0, 0, 0, Cue(id=cue_id, text="x"), (), 0.0, 0)
+    assert coach_info(fb, stretch, False, 30.0, "").status == status

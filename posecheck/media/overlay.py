@@ -323,7 +323,8 @@ def _draw_status(img, fb, stretch, lay: Layout) -> None:
     s = lay.scale
     h, w = img.shape[:2]
     kind = getattr(stretch, "kind", "hold")
-    lines = [words.state_word(getattr(fb, "state", ""), kind, getattr(fb, "rest_left_s", 0.0))]
+    lines = [words.state_word(getattr(fb, "state", ""), kind, getattr(fb, "rest_left_s", 0.0),
+                              cue_id=getattr(getattr(fb, "cue", None), "id", ""))]
     side = getattr(fb, "side", None)
     if side:
         lines.append(words.side_words(side))

@@ -122,7 +122,7 @@ def coach_info(fb, stretch, paused: bool, fps, step: str) -> PanelInfo:
     kind = getattr(stretch, "kind", "hold")
     sub = [words.side_words(fb.side), *words.counters(fb, stretch), step]
     info.subtitle = " · ".join(s for s in sub if s)
-    info.status = words.state_word(fb.state, kind, user_paused=paused)
+    info.status = words.state_word(fb.state, kind, user_paused=paused, cue_id=getattr(fb.cue, "id", ""))
     info.status_colour = {"holding": widgets.GREEN, "rest": widgets.CYAN, "done": widgets.GREEN,
                           "low_confidence": widgets.RED}.get(fb.state, widgets.AMBER)
     if fb.state == "rest" and fb.rest_left_s > 0:

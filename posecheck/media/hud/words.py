@@ -7,18 +7,22 @@ import re
 
 STATE_WORDS = {
     "setup": "Get into position", "entering": "Get into position", "holding": "Hold",
-    "released": "Release", "rest": "Rest", "done": "Well done", "low_confidence": "Can't see you",
+    "released": "Release", "rest": "Rest", "done": "Well done",
+    "low_confidence": "Timer paused",   # a joint unseen or hidden by a helper: the cue says which
     "paused": "Back into position",
 }
 _SIDE_RE = re.compile(r"_(left|right)$")
 
 
 def state_word(state: str | None, kind: str = "hold", rest_left_s: float = 0.0,
-               user_paused: bool = False) -> str:
-    """"Hold", "Get into position", "Rest 8 s"... for a coach state."""
+               user_paused: bool = False, cue_id: str = "") -> str:
+    """"Hold", "Get into position", "Rest 8 s"... for a coach state (and its cue's id: no
+    one found at all is "Can't see you", one knee unseen only pauses the timer)."""
     if user_paused:
         return "Paused"
     state = str(state or "setup")
+    if state == "low_confidence" and cue_id == "no-pose":
+        return "Can't see you"
     if state == "rest" and rest_left_s > 0:
         return f"Rest {math.ceil(rest_left_s)} s"
     if state == "holding" and kind == "reps":
@@ -80,13 +84,6 @@ def problem_text(problem, mirrored: bool) -> str:
         swap = {"left": "right", "right": "left"}
         text = re.sub(r"\b(left|right)\b(?=[a-z ]* edges?\b)", lambda m: swap[m.group(1)], text)
     return text
-
-
-def short_cue(text: str) -> str:
-    """A cue without its trailing explanation for the screen's headline ("I can't see your
-    right knee: turn ..." -> "Can't see your right knee")."""
-    head = text.split(":")[0].strip()
-    return head[2].upper() + head[3:] if head.startswith("I can't") else head
 
 
 def seconds_text(s: float) -> str:
