@@ -98,7 +98,15 @@ BAD_CASES = [
     ("style without rep_style", MINIMAL + 'style = "reps"\n', "style"),
     ("bad style", MINIMAL + 'style = "flow"\n', "style"),
     ("bad rep_style key", MINIMAL + "[rep_style]\nreps = 10\nhold = 2\n", "rep_style.hold"),
+    ("hint form not a bool", MINIMAL + '[[hint]]\nmetric = "knees_apart"\nband = [0, 1]\nform = "yes"\n', "form"),
 ]
+
+
+def test_a_hint_may_be_weighed_as_a_form_check(tmp_path):
+    write(tmp_path, "mine.toml", MINIMAL + '[[hint]]\nmetric = "knee_min"\nband = [0, 75]\nform = true\n'
+                                           '[[hint]]\nmetric = "knees_apart"\nband = [0.1, 3]\n')
+    hints = load_catalog(extra_dirs=[tmp_path])["my-stretch"].hints
+    assert [(h.metric, h.form) for h in hints] == [("knee_min", True), ("knees_apart", False)]
 
 
 def test_rep_style_from_a_users_file(tmp_path):

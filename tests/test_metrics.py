@@ -74,6 +74,16 @@ def test_low_visibility_is_unknown(name, unknown, known):
         assert math.isfinite(v[m]), m
 
 
+def test_knee_min_is_the_more_bent_seen_knee():
+    hip, knee = (295.0, 280.0), (295.0, 370.0)
+    pose = make_pose({"right_hip": hip, "right_knee": knee, "right_ankle": _at(knee, 90.0 + 70.0, 80)})
+    assert measure(pose)["knee_min"] == pytest.approx(70.0, abs=0.01)       # left straight (180)
+    hidden = make_pose({"right_hip": hip, "right_knee": knee, "right_ankle": _at(knee, 90.0 + 70.0, 80)},
+                       vis={"right_knee": 0.2})
+    assert measure(hidden)["knee_min"] == pytest.approx(180.0, abs=12.0)    # the one seen
+    assert math.isnan(measure(make_pose(vis={"left_knee": 0.2, "right_knee": 0.2}))["knee_min"])
+
+
 def test_min_visibility_threshold():
     pose = make_pose(vis={"left_knee": 0.6})
     assert math.isfinite(measure(pose)["knee_left"])

@@ -125,6 +125,54 @@ def test_a_knee_hidden_behind_the_other_counts_as_together_but_less_than_seen():
     assert s_hidden[dk] < s_seen[dk] - 0.05
 
 
+LYING = {"facing_up": 0.99, "trunk_rise": 0.5, "shoulder_floor": 0.05, "hip_floor": 0.04,
+         "trunk_lean": 90.0, "body_yaw": 88.0}
+NEAR_HUG = {**LYING, "hip_right": 60.0, "foot_lift_right": 0.8, "knee_right": 62.0, "knee_min": 62.0,
+            "knee_floor_right": 0.9}   # the near leg pulled in, seen from its side
+
+
+def _catalog_scores(values: dict) -> dict[str, float]:
+    from posecheck.coach.recogscore import Scorer
+
+    cat = {k: v for k, v in load_catalog(user_dir=False).items() if not v.partner}
+    return dict(zip(cat, Scorer(list(cat.values())).scores(values)[0].tolist()))
+
+
+def test_a_far_leg_hidden_behind_the_pulled_one_is_a_double_knee_hug_by_the_unsure_margin():
+    """knee-to-chest's other knee is in view beside the pulled one; hidden, it is pulled in too."""
+    hidden = _catalog_scores(NEAR_HUG)
+    assert hidden["knee-to-chest"] == pytest.approx(0.467, abs=0.02)
+    assert hidden["double-knee-to-chest"] - hidden["knee-to-chest"] > recognize.UNSURE_MARGIN
+    single = _catalog_scores({**NEAR_HUG, "hip_left": 140.0, "foot_lift_left": -0.1, "knee_left": 90.0,
+                              "knee_floor_left": 0.7, "knees_apart": 1.1})
+    assert single["knee-to-chest"] == pytest.approx(1.0, abs=0.01)
+    assert single["double-knee-to-chest"] < 0.1
+
+
+def test_the_other_leg_lifted_beside_the_pulled_one_stays_a_knee_to_chest_form_fault():
+    """Seen together with the pulled knee (0.12 torso lengths), the lifted leg costs knee-to-chest
+    only its form floor: the hold keeps its segment (no split)."""
+    from posecheck.coach.recogscore import FORM_FLOOR
+
+    lifted = _catalog_scores({**NEAR_HUG, "hip_left": 80.0, "foot_lift_left": 0.95, "knee_left": 88.0,
+                              "knee_floor_left": 1.0, "knees_apart": 0.12})
+    assert lifted["knee-to-chest"] == pytest.approx(FORM_FLOOR, abs=0.02)
+
+
+def test_knees_at_a_right_angle_cost_the_double_knee_hug_its_form_floor_only():
+    """The figure-4 from its far side reads like a knee hug but with the knees near 90 degrees:
+    a recognition hint weighed as a form check (down to FORM_FLOOR, never more)."""
+    from posecheck.coach.recogscore import FORM_FLOOR
+
+    both = {**NEAR_HUG, "hip_left": 78.0, "foot_lift_left": 1.0, "knee_floor_left": 0.9, "knees_apart": 0.15}
+    hug = _catalog_scores({**both, "knee_left": 65.0})
+    fig4 = _catalog_scores({**both, "knee_left": 99.0, "knee_right": 95.0, "knee_min": 95.0})
+    assert hug["double-knee-to-chest"] == pytest.approx(1.0, abs=0.01)
+    assert fig4["double-knee-to-chest"] == pytest.approx(FORM_FLOOR, abs=0.02)
+    half = _catalog_scores({**both, "knee_left": 80.0, "knee_min": 80.0})   # 5 deg past the band's 75
+    assert half["double-knee-to-chest"] == pytest.approx(FORM_FLOOR + (1 - FORM_FLOOR) * 0.5, abs=0.03)
+
+
 def _stretch2(sid: str, core: tuple, form: tuple) -> Stretch:
     """A stretch with one core judge and one form check (both on the same body, any view)."""
     judges = (Judge(core[0], Band(*core[1:]), Band(core[1] - 5, core[2] + 5)),

@@ -8,8 +8,8 @@
 - core: over the stretch's judged metrics that define it and its recognition hints, a soft membership of the enter
   band (1 inside, falling to 0 at the leave band's edge plus a tolerance), half the worst
   one and half the mean. It tells apart the stretches sharing an orientation (six lie face up).
-- form: the same over its form checks (`form = true` in the catalogue: the other foot down,
-  the trunk upright...). A form fault costs at most 1 - FORM_FLOOR of the score: the person
+- form: the same over its form checks (`form = true` in the catalogue, on a judge or a
+  recognition hint: the other foot down, the trunk upright, a knee hug's knees fully bent...). A form fault costs at most 1 - FORM_FLOOR of the score: the person
   is still in the stretch, doing it imperfectly, which the coach then cues.
 - u = UNIQUE_BONUS when no other catalogue stretch shares the posture: half-kneeling already says
   "hip-flexor lunge" even when the hips are not yet forward.

@@ -100,6 +100,8 @@ def _registry() -> dict[str, MetricInfo]:
         "hip_lift": MetricInfo("torso", "mid-hip height above mid-shoulder (+ hips above shoulders: bridge up)"),
         "head_lift": MetricInfo("torso", "lying: height of the highest of mid-shoulder and ears above the mid-hip"),
         "knees_apart": MetricInfo("torso", "distance between the knees"),
+        "knee_min": MetricInfo("deg", "the more bent knee: the smaller of the seen knee angles (a hidden far "
+                                      "knee is often misread, the near one is not)"),
         "knee_drop": MetricInfo("deg", "supine twist: thighs (hip->knee, world) out of the body's sagittal plane, asin of "
                                        "their dot with the shoulder axis (hip axis if unseen), mean of the seen sides; "
                                        "+ toward the person's left"),
@@ -218,6 +220,7 @@ def measure(pose: Pose, min_visibility: float = 0.5) -> dict[str, float]:
     out |= dict(zip(_ANGLE_NAMES, p.pair_angles(_ANGLE_IDX).tolist()))
     out |= dict(zip(_ANGLE3D_NAMES, p.pair_angles(_ANGLE3D_IDX, world=True).tolist()))
     out |= {f"hip_flexion_{s}{d}": 180.0 - out[f"hip_{s}{d}"] for s in SIDES for d in ("", "_3d")}
+    out["knee_min"] = float(np.fmin(out["knee_left"], out["knee_right"]))   # nan only if neither is seen
     out |= _raises(p, torso)
     out |= _hip_ext(pose, p, out, torso, min_visibility)
     out |= _trunk(p, out, torso)

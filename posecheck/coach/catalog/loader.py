@@ -249,11 +249,13 @@ def _judge(f: _File, t: dict, i: int, cue_ids: set[str], sided: bool, profile: b
 
 
 def _hints(f: _File, data: dict, sides: tuple[str, ...]) -> tuple[Judge, ...]:
-    """[[hint]] metric + band: evidence for recognition only (the coach never judges it)."""
+    """[[hint]] metric + band: evidence for recognition only (the coach never judges it);
+    `form = true`: weighed like a form check (it can only lower the score, by at most
+    1 - recogscore.FORM_FLOOR)."""
     known, out = _known_metrics(), []
     for i, t in enumerate(_tables(f, data, "hint"), 1):
         where = f"hint[{i}]."
-        f.keys(t, {"metric", "also", "band"}, where)
+        f.keys(t, {"metric", "also", "band", "form"}, where)
         metric = f.get(t, "metric", _is_str, "a metric name", where, example='"knees_apart"')
         also = f.get(t, "also", lambda v: isinstance(v, list) and all(_is_str(x) for x in v),
                      "a list of metric names", where, [], '["elbow_right"]')
@@ -261,7 +263,8 @@ def _hints(f: _File, data: dict, sides: tuple[str, ...]) -> tuple[Judge, ...]:
         if known is not None and not names <= known or any("{" in n for n in names):
             raise f.fail(f"{where}metric", f"'{metric}' is not a metric", "use a name from posecheck.measure.metrics.METRICS")
         band = f.band(t, "band", where)
-        out.append(Judge(metric, band, band, also=tuple(also)))
+        form = f.get(t, "form", lambda v: isinstance(v, bool), "true or false", where, False)
+        out.append(Judge(metric, band, band, also=tuple(also), form=form))
     return tuple(out)
 
 
