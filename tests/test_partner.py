@@ -281,7 +281,7 @@ def test_two_people_walking_one_is_followed_for_the_whole_clip(model):
                                                            "the helper at the feet, 0.80 without (+2.79 > 2): a steady 2-5 deg "
                                                            "low reading through the hold while the helper's hands rest on the "
                                                            "knees (cause not isolated); holds 3.4-12.6 s "
-                                                           "with, 3.3-12.7 s without (ACCURACY.md)")))])
+                                                           "with, 3.3-12.7 s without (ACCURACY.md)"))])
 def test_the_helper_changes_the_patients_primary_angles_by_at_most_2_degrees(name, tmp_path, model):
     """The same clip rendered without its helper (same camera and patient): the primary
     angles' mean errors vs the truth during the hold are at most 2° worse with the helper,
