@@ -203,3 +203,19 @@ def test_swap_corrector_needs_a_close_mirrored_match():
         corrector.correct(b)
         events[max_match] = len(corrector.events)
     assert events == {0.1: 0, 1.0: 1}
+
+
+def test_swap_corrector_a_one_frame_swap_in_doubt_does_not_become_the_reference():
+    # measured on a far-side lunge render: MediaPipe traded the legs for one frame, not close
+    # enough to the mirrored pose for a sure swap; the next frame, labelled right again, then
+    # matched that frame mirrored, and the corrector mirrored the rest of the clip. Here the
+    # back thigh swings 20 deg a frame at 8 fps and frame 6 carries frame 7's legs, traded
+    from dataclasses import replace
+
+    truth = [make_pose(lunge(-1, back_deg=5 + 20 * max(i - 4, 0)), z=_depth("left"), t_s=i / 8) for i in range(12)]
+    raw = list(truth)
+    raw[6] = replace(truth[7].mirrored(), t_s=truth[6].t_s)
+    corrector = SwapCorrector(use_face=False)
+    outs = [corrector.correct(p) for p in raw]
+    assert corrector.events == [] and not corrector.swapped
+    assert all(_same(o, t) for i, (o, t) in enumerate(zip(outs, truth)) if i != 6)

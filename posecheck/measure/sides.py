@@ -165,7 +165,9 @@ class SwapCorrector:
     off by `min_jump` or more and by more than 1/`ratio` times as much: a leg
     "teleported". The correction then toggles at once. A fast genuine movement does
     not match closely either way and overlapping legs match both ways, so neither
-    gives evidence. After a gap longer than `max_gap_s` continuity is not used.
+    gives evidence. A frame whose mirrored labelling is much the closer but not close
+    (a swap in doubt) is not the next frame's reference. After a gap longer than
+    `max_gap_s` continuity is not used.
     Face: in a clear side view (2D shoulder/hip width <= `side_width` torso lengths),
     the side facing the camera by label (world z, visibility, size; |score| >=
     `min_near_score`) versus the one implied by the face direction (label-invariant);
@@ -186,24 +188,27 @@ class SwapCorrector:
     swapped: bool = False
     events: list[SwapEvent] = field(default_factory=list)
     _ref: Pose | None = field(default=None, repr=False)
+    _before: Pose | None = field(default=None, repr=False)   # the reference before a swap in doubt
     _face_run: int = field(default=0, repr=False)
 
     def reset(self) -> None:
-        self.swapped, self._ref, self._face_run = False, None, 0
+        self.swapped, self._ref, self._before, self._face_run = False, None, None, 0
 
     def correct(self, pose: Pose) -> Pose:
         cand = pose.mirrored() if self.swapped else pose
-        verdict = self._continuity(cand)
+        verdict = self._continuity(cand, self._ref)
+        if verdict == "flip" and self._before is not None and self._continuity(cand, self._before) == "keep":
+            verdict = None      # back as before a swap in doubt: that frame was the odd one
         if verdict == "flip":
             cand = self._toggle(pose, "continuity")
         elif self.use_face:
             cand = self._face_check(pose, cand)
+        self._before = self._ref if verdict == "doubt" else None
         self._ref = cand
         return cand
 
     # -- evidence ----------------------------------------------------------------
-    def _continuity(self, cand: Pose) -> str | None:
-        ref = self._ref
+    def _continuity(self, cand: Pose, ref: Pose | None) -> str | None:
         if ref is None or cand.t_s - ref.t_s > self.max_gap_s:
             return None
         scale = torso_px(ref, self.min_visibility)
@@ -219,6 +224,12 @@ class SwapCorrector:
             return "flip"
         if keep < self.ratio * flip and flip - keep >= self.min_jump:
             return "keep"
+        # the legs jumped to about where the other leg was, not closely enough to be sure
+        # it is a swap: the next frame is compared with the frame before this one too (a
+        # one-frame swap the model undoes reads as a swap back against this frame alone:
+        # a lunge's knees traded for 0.13 s)
+        if flip < self.ratio * keep and keep - flip >= self.min_jump and width_ratio(cand) <= self.side_width:
+            return "doubt"     # in side views only: a front view's legs lie close to their mirror
         return None
 
     def _face_check(self, pose: Pose, cand: Pose) -> Pose:
