@@ -165,9 +165,10 @@ class SwapCorrector:
     off by `min_jump` or more and by more than 1/`ratio` times as much: a leg
     "teleported". The correction then toggles at once. A fast genuine movement does
     not match closely either way and overlapping legs match both ways, so neither
-    gives evidence. A frame whose mirrored labelling is much the closer but not close
-    (a swap in doubt) is not the next frame's reference. After a gap longer than
-    `max_gap_s` continuity is not used.
+    gives evidence. After a side-view frame whose mirrored labelling is much the closer
+    but not close (a swap in doubt), a flip of the next frame against it also needs the
+    frame before it not to say "keep". After a gap longer than `max_gap_s` continuity is
+    not used.
     Face: in a clear side view (2D shoulder/hip width <= `side_width` torso lengths),
     the side facing the camera by label (world z, visibility, size; |score| >=
     `min_near_score`) versus the one implied by the face direction (label-invariant);

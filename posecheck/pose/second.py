@@ -57,7 +57,7 @@ class SecondPerson:
             self._pool.shutdown(wait=True)     # a probe still running finishes first
             self._pool = None
         if self._opening is not None and self._opening.exception() is None:
-            self._probe = self._opening.result()
+            self._probe = self._opening.result()   # the background probe's landmarker
         self._opening = self._pending = None
         for lm in (self._probe, self._two):
             if lm is not None:
@@ -86,9 +86,7 @@ class SecondPerson:
 
     def _count(self, image) -> int:
         """On the probe's thread: how many people a fresh detection finds."""
-        if self._probe is None:
-            self._probe = self._opening.result()
-        return len(self._probe.detect(image).pose_landmarks)
+        return len(self._opening.result().detect(image).pose_landmarks)
 
     def _read_pending(self) -> bool:
         """Count down to the background probe's frame; True when it found two."""
