@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from posecheck.media.hud import cards, widgets
-from xshots import grab, start_xvfb
+from xshots import grab, read_trace, start_xvfb
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("POSECHECK_TEST_SAMPLES", REPO / "samples"))
@@ -57,7 +57,7 @@ def _shots(display: str, proc, trace: Path, want, keys: dict | None = None, time
         t0 = time.monotonic()
         shot = grab(display, None)
         t1 = time.monotonic()
-        lines = [json.loads(ln) for ln in trace.read_text().splitlines()] if trace.exists() else []
+        lines = read_trace(trace)
         before = [ln for ln in lines if ln["t"] <= t0]
         after = [ln for ln in lines if t0 < ln["t"] <= t1 + 0.05]
         if shot is None or not before:
@@ -142,7 +142,7 @@ def test_live_screens_at_full_hd_and_720p(tmp_path, screen):
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err[-2000:]
         a = json.loads((tmp_path / "a.json").read_text())
-        lines = [json.loads(ln) for ln in trace.read_text().splitlines()]
+        lines = read_trace(trace)
         # 2) a short routine: next-up card, form cue, hold, rest countdown, summary
         (tmp_path / "r.toml").write_text('id = "short"\ntransition_s = 2\n[[step]]\nstretch = "knee-to-chest"\n'
                                          'hold_s = 4\n')

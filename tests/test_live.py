@@ -20,7 +20,7 @@ from posecheck.errors import UsageError
 from posecheck.run.live import LiveOptions, LiveSession, session_line
 from posecheck.coach.routines import get_routine, load_routines
 from posecheck.media.speech import Speaker
-from xshots import grab, start_xvfb
+from xshots import grab, read_trace, start_xvfb
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = REPO.parent / "shared" / "data" / "real"
@@ -352,7 +352,7 @@ def _settled_line(trace: Path, t0: float, t1: float, settle_s: float = 0.3) -> d
     """The trace line a grab taken between t0 and t1 surely shows: its screen traced for
     settle_s before the grab and unchanged until the grab ended (a frame's line is written
     before the window repaints, and X shows it later still); None when unsure."""
-    lines = [json.loads(ln) for ln in trace.read_text().splitlines()] if trace.exists() else []
+    lines = read_trace(trace)
     before = [ln for ln in lines if ln["t"] <= t0]
     if not before:
         return None

@@ -55,3 +55,16 @@ def grab(display: str, window: str | None = "posecheck") -> np.ndarray | None:
         return None
     rows = np.frombuffer(data, np.uint8, count=stride * height, offset=offset).reshape(height, stride)
     return rows[:, :width * bpp].reshape(height, width, bpp)[:, :, :3].copy()
+
+
+def read_trace(path) -> list[dict]:
+    """The HUD trace's complete lines (a JSON object each): the live process may be half way
+    through writing the last one while a test reads the file."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        return []
+    *complete, _partial = path.read_text().split("\n")
+    return [json.loads(ln) for ln in complete if ln]
