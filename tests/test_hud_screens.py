@@ -25,7 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = Path(os.environ.get("POSECHECK_TEST_SAMPLES", REPO / "samples"))
 SHOTS = Path(os.environ.get("POSECHECK_SHOTS", "")) if os.environ.get("POSECHECK_SHOTS") else None
 TOL = 14        # colour tolerance, 0-255
-SETTLE_S = 0.3  # how long a screen must have been traced before a grab counts as showing it
+SETTLE_S = 0.3  # how long a screen must have been traced before a grab counts as showing it...
+SETTLE_LONG_S = 1.0  # ... and for screens that last seconds: a loaded machine repaints late (a
+                     # fresh-clone run grabbed the pain screen as "setup": no side panel)
+SHORT = {"cue"}      # the form-cue screen lasts ~0.5 s of the clip
 
 
 def _near(img: np.ndarray, colour, tol: int = TOL) -> np.ndarray:
@@ -72,7 +75,7 @@ def _shots(display: str, proc, trace: Path, want, keys: dict | None = None, time
             if want_label(ln) != label:
                 break
             since = ln["t"]
-        shown = t0 - since >= SETTLE_S
+        shown = t0 - since >= (SETTLE_S if label in SHORT else SETTLE_LONG_S)
         if label and shown and all(want_label(ln) == label for ln in after) and label not in got:
             got[label] = (shot, last, _window_rect(display))
         for (screen, status), key in (keys or {}).items():
