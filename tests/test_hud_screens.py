@@ -26,8 +26,8 @@ SAMPLES = Path(os.environ.get("POSECHECK_TEST_SAMPLES", REPO / "samples"))
 SHOTS = Path(os.environ.get("POSECHECK_SHOTS", "")) if os.environ.get("POSECHECK_SHOTS") else None
 TOL = 14        # colour tolerance, 0-255
 SETTLE_S = 0.3  # how long a screen must have been traced before a grab counts as showing it...
-SETTLE_LONG_S = 1.0  # ... and for screens that last seconds: a loaded machine repaints late (a
-                     # fresh-clone run grabbed the pain screen as "setup": no side panel)
+SETTLE_LONG_S = 1.0  # ... and for screens that last seconds (a fresh-clone run's "setup" shot had
+                     # no side panel; a late repaint is the likely cause, not confirmed)
 SHORT = {"cue"}      # the form-cue screen lasts ~0.5 s of the clip
 
 
